@@ -1,0 +1,163 @@
+"""The outbox sender: drains outbox rows through the pacer, at most one in flight per chat.
+
+Per row: render in the target's locale, send, record the `message_id`. On 429 the row waits
+`retry_after` and is kept; on 403 or "chat not found" the group is marked inactive and its
+queue dropped; on a 5xx or a network error the row is retried with backoff; a group that
+became a supergroup gets its rows and bindings moved to the new id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import timedelta
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramMigrateToChat,
+    TelegramNetworkError,
+    TelegramNotFound,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.types import BufferedInputFile, Message
+from aiogram.utils.i18n import I18n
+
+from bot.domain.clock import Clock
+from bot.pacer import LANE, Pacer
+from bot.services.delivery import locales_for_chats
+from bot.services.groups import bot_left_group, group_migrated
+from bot.ui.render import Rendered, UnknownKind, render
+from storage import Database, UnitOfWork, outbox_repo
+from storage.outbox_repo import Outgoing
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+MAX_BACKOFF = 300.0
+STALE_CLAIM = timedelta(minutes=5)
+
+
+def backoff(attempts: int) -> float:
+    return min(MAX_BACKOFF, 2.0 ** attempts)
+
+
+class OutboxSender:
+    def __init__(
+        self, bot: Bot, db: Database, clock: Clock, pacer: Pacer, i18n: I18n,
+        default_locale: str, *, concurrency: int = 8, idle_poll: float = 1.0,
+    ) -> None:
+        self.bot, self.db, self.clock, self.pacer, self.i18n = bot, db, clock, pacer, i18n
+        self.default_locale = default_locale
+        self.concurrency = concurrency
+        self.idle_poll = idle_poll
+        self._wake = asyncio.Event()
+        self._in_flight: dict[int, asyncio.Task[None]] = {}
+        self._stopping = False
+
+    def wake(self) -> None:
+        """Tells the sender new rows may be due (called after each update and sweep)."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        recovered = await outbox_repo.recover_interrupted(self.db, self.clock.now() - STALE_CLAIM)
+        if recovered:
+            log.warning("outbox: %d rows were interrupted mid-send and not resent", recovered)
+        while not self._stopping:
+            sent_any = await self.drain_once()
+            if not sent_any:
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self.idle_poll)
+
+    async def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+        if self._in_flight:
+            await asyncio.gather(*self._in_flight.values(), return_exceptions=True)
+
+    async def drain_once(self) -> bool:
+        """Claims what can go now and starts sending it; returns whether anything started."""
+        free = self.concurrency - len(self._in_flight)
+        if free <= 0:
+            await asyncio.wait(list(self._in_flight.values()),
+                               return_when=asyncio.FIRST_COMPLETED)
+            return True
+        busy = set(self._in_flight) | self.pacer.busy_chats()
+        rows = await outbox_repo.claim(self.db, self.clock.now(), free, busy)
+        if not rows:
+            return False
+        locales = await locales_for_chats(self.db, {r.chat_id for r in rows},
+                                          self.default_locale)
+        for row in rows:
+            task = asyncio.create_task(self._deliver(row, locales[row.chat_id]))
+            self._in_flight[row.chat_id] = task
+            task.add_done_callback(lambda _t, chat=row.chat_id: self._in_flight.pop(chat, None))
+        return True
+
+    async def _deliver(self, row: Outgoing, locale: str) -> None:
+        LANE.set("bulk")
+        try:
+            rendered = render(self.i18n, row.kind, row.params, locale)
+        except (UnknownKind, KeyError, ValueError) as exc:
+            log.error("outbox %s: cannot render kind %s: %r", row.id, row.kind, exc)
+            await outbox_repo.mark_failed(self.db, row.id, f"render: {exc!r}")
+            return
+        try:
+            message = await self._send(row, rendered)
+        except TelegramRetryAfter as exc:
+            await outbox_repo.mark_retry(
+                self.db, row.id, self.clock.now() + timedelta(seconds=exc.retry_after),
+                "429", count_attempt=False)
+        except TelegramMigrateToChat as exc:
+            log.info("outbox: chat %s moved to %s", row.chat_id, exc.migrate_to_chat_id)
+            await group_migrated(UnitOfWork(self.db, self.clock), row.chat_id,
+                                 exc.migrate_to_chat_id)
+        except (TelegramForbiddenError, TelegramNotFound) as exc:
+            await self._unreachable(row, exc.message)
+        except TelegramBadRequest as exc:
+            if "chat not found" in exc.message.lower():
+                await self._unreachable(row, exc.message)
+            else:
+                log.error("outbox %s (%s) rejected: %s", row.id, row.kind, exc.message)
+                await outbox_repo.mark_failed(self.db, row.id, exc.message)
+        except (TelegramServerError, TelegramNetworkError) as exc:
+            await self._retry_later(row, str(exc))
+        except Exception as exc:
+            log.exception("outbox %s: unexpected error", row.id)
+            await self._retry_later(row, repr(exc))
+        else:
+            await outbox_repo.mark_sent(self.db, row.id, message.message_id, self.clock.now())
+
+    async def _send(self, row: Outgoing, rendered: Rendered) -> Message:
+        thread = row.thread_id or None
+        if rendered.photo is not None:
+            return await self.bot.send_photo(
+                row.chat_id, BufferedInputFile(rendered.photo, "chart.png"),
+                caption=rendered.text, reply_markup=rendered.reply_markup,
+                message_thread_id=thread)
+        if rendered.document is not None:
+            name, content = rendered.document
+            return await self.bot.send_document(
+                row.chat_id, BufferedInputFile(content, name), caption=rendered.text,
+                reply_markup=rendered.reply_markup, message_thread_id=thread)
+        return await self.bot.send_message(row.chat_id, rendered.text,
+                                           reply_markup=rendered.reply_markup,
+                                           message_thread_id=thread)
+
+    async def _unreachable(self, row: Outgoing, reason: str) -> None:
+        log.warning("outbox: chat %s unreachable: %s", row.chat_id, reason)
+        await outbox_repo.mark_failed(self.db, row.id, reason)
+        await bot_left_group(UnitOfWork(self.db, self.clock), row.chat_id, reason)
+
+    async def _retry_later(self, row: Outgoing, error: str) -> None:
+        if row.attempts + 1 >= MAX_ATTEMPTS:
+            log.error("outbox %s: giving up after %d attempts: %s", row.id, MAX_ATTEMPTS, error)
+            await outbox_repo.mark_failed(self.db, row.id, error)
+            return
+        delay = backoff(row.attempts)
+        await outbox_repo.mark_retry(self.db, row.id,
+                                     self.clock.now() + timedelta(seconds=delay), error)

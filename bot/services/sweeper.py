@@ -1,0 +1,47 @@
+"""The sweeper's work list: each task acts on due rows in one transaction and returns how
+many it handled; the sweeper repeats a task while it fills a whole batch."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+
+from bot.domain.clock import Clock
+from bot.services.communities import run_daily_jobs
+from storage import Database, UnitOfWork
+
+log = logging.getLogger(__name__)
+
+SweepTask = Callable[[UnitOfWork, datetime, int], Awaitable[int]]
+
+
+@dataclass(frozen=True)
+class SweepConfig:
+    daily_time: str = "08:00"
+    batch: int = 200
+
+
+def default_tasks(config: SweepConfig) -> list[tuple[str, SweepTask]]:
+    """Every kind of due row, in the order they are swept."""
+    return [("daily", partial(run_daily_jobs, daily_time=config.daily_time))]
+
+
+async def sweep(
+    db: Database, clock: Clock, tasks: list[tuple[str, SweepTask]], batch: int = 200,
+) -> dict[str, int]:
+    """Runs every task until nothing is due; returns how many rows each handled."""
+    handled: dict[str, int] = {}
+    for name, task in tasks:
+        total = 0
+        while True:
+            count = await task(UnitOfWork(db, clock), clock.now(), batch)
+            total += count
+            if count < batch:
+                break
+        handled[name] = total
+        if total:
+            log.info("sweeper: %s handled %d", name, total)
+    return handled

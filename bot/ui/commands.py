@@ -1,0 +1,46 @@
+"""The command list: what /help shows each role and what the menus publish, per language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiogram.utils.i18n import lazy_gettext as __
+
+from bot.domain.roles import Audience
+
+PRIVATE, GROUP = "private", "group"
+
+
+@dataclass(frozen=True)
+class CommandInfo:
+    name: str
+    description: object  # a lazy gettext string, rendered in the reader's locale
+    audience: Audience
+    where: frozenset[str]
+    group_admins: bool = False
+
+
+BOTH = frozenset({PRIVATE, GROUP})
+
+COMMANDS: tuple[CommandInfo, ...] = (
+    CommandInfo("start", __("Welcome and what you can do here"), Audience.EVERYONE, BOTH),
+    CommandInfo("help", __("The commands you can use"), Audience.EVERYONE, BOTH),
+    CommandInfo("language", __("Choose the language"), Audience.EVERYONE, BOTH),
+    CommandInfo("privacy", __("What Zhongyi stores and how to delete it"), Audience.EVERYONE,
+                frozenset({PRIVATE})),
+    CommandInfo("cancel", __("Stop what you are doing"), Audience.EVERYONE,
+                frozenset({PRIVATE})),
+    CommandInfo("newcommunity", __("Create a community (deployment admins)"),
+                Audience.BOOTSTRAP, frozenset({PRIVATE})),
+)
+
+
+def commands_for(audiences: frozenset[Audience], where: str) -> list[CommandInfo]:
+    """The commands a user with these audiences may use in this kind of chat."""
+    return [c for c in COMMANDS if c.audience in audiences and where in c.where]
+
+
+def menu_commands(where: str, *, group_admin: bool = False) -> list[CommandInfo]:
+    """The commands published in a menu: what everyone there may use (plus group admins')."""
+    return [c for c in COMMANDS if where in c.where
+            and (c.audience is Audience.EVERYONE or (group_admin and c.group_admins))]

@@ -1,0 +1,36 @@
+"""Dates, times, numbers and percentages for the reader's locale (Babel)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date, format_datetime, format_timedelta
+from babel.numbers import format_decimal, format_percent
+
+
+def babel_locale(locale: str) -> Locale:
+    return Locale.parse(locale)
+
+
+def when(value: datetime, timezone: str, locale: str) -> str:
+    """A moment as the reader's clock shows it in the community's timezone."""
+    return format_datetime(value, "medium", tzinfo=ZoneInfo(timezone),
+                           locale=babel_locale(locale))
+
+
+def day(value: datetime, timezone: str, locale: str) -> str:
+    return format_date(value.astimezone(ZoneInfo(timezone)), "long", locale=babel_locale(locale))
+
+
+def number(value: float, locale: str) -> str:
+    return format_decimal(value, locale=babel_locale(locale))
+
+
+def percent(share: float, locale: str) -> str:
+    return format_percent(share, "#,##0.#%", locale=babel_locale(locale))
+
+
+def duration(delta: timedelta, locale: str) -> str:
+    return format_timedelta(delta, locale=babel_locale(locale))

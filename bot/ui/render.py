@@ -1,0 +1,61 @@
+"""Renderers of outbox messages: kind + parameters → text and buttons, in the reader's
+locale at send time. Services only write the kind and its parameters."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from bot.ui import fmt
+
+
+@dataclass(frozen=True)
+class Rendered:
+    text: str
+    reply_markup: InlineKeyboardMarkup | None = None
+    photo: bytes | None = None
+    document: tuple[str, bytes] | None = None
+
+
+Renderer = Callable[[dict[str, Any], str], Rendered]
+RENDERERS: dict[str, Renderer] = {}
+
+
+class UnknownKind(LookupError):
+    """An outbox row of a kind this version cannot render."""
+
+
+def renderer(kind: str) -> Callable[[Renderer], Renderer]:
+    def register(function: Renderer) -> Renderer:
+        RENDERERS[kind] = function
+        return function
+    return register
+
+
+def render(i18n: I18n, kind: str, params: dict[str, Any], locale: str) -> Rendered:
+    function = RENDERERS.get(kind)
+    if function is None:
+        raise UnknownKind(kind)
+    with i18n.use_locale(locale):
+        return function(params, locale)
+
+
+@renderer("daily_digest")
+def daily_digest(params: dict[str, Any], locale: str) -> Rendered:
+    day = fmt.day(datetime.fromisoformat(params["day"]), params["timezone"], locale)
+    lines = [
+        _("📋 Daily digest of {community} — {day}").format(community=params["community"],
+                                                          day=day),
+        _("Groups connected: {active}").format(active=fmt.number(params["groups_active"],
+                                                                  locale)),
+    ]
+    if params["groups_inactive"]:
+        lines.append(_("Groups the bot was removed from: {count}").format(
+            count=fmt.number(params["groups_inactive"], locale)))
+    return Rendered("\n".join(lines))

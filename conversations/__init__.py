@@ -1,0 +1,15 @@
+"""Multi-step flows, one module each with a `make_router()`; state lives in the FSM storage
+(our database table or Redis), so a flow survives a restart."""
+
+from aiogram import Router
+
+from conversations import new_community
+
+
+def make_router() -> Router:
+    router = Router(name="conversations")
+    router.include_routers(new_community.make_router())
+    return router
+
+
+__all__ = ["make_router"]

@@ -1,0 +1,24 @@
+"""Command and button handlers, one module per feature, each with a `make_router()`.
+
+Routers are built fresh for every Dispatcher (tests run several in one process)."""
+
+from aiogram import Router
+
+from handlers import basic, errors, fallback, groups, language
+
+
+def make_router() -> Router:
+    """Every feature router. /cancel and the other commands work in any state, so this
+    router is included before the conversations."""
+    router = Router(name="handlers")
+    router.include_routers(errors.make_router(), basic.make_router(), language.make_router(),
+                           groups.make_router())
+    return router
+
+
+def make_fallback_router() -> Router:
+    """Must be included after every other router: it answers whatever nobody handled."""
+    return fallback.make_router()
+
+
+__all__ = ["make_fallback_router", "make_router"]

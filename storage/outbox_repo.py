@@ -1,0 +1,144 @@
+"""The outbox table: services enqueue in their transaction; the sender claims and settles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from storage.db import Database
+from storage.models import OutboxMessage
+
+PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    id: int
+    chat_id: int
+    thread_id: int
+    kind: str
+    params: dict[str, Any]
+    attempts: int
+    priority: int
+
+
+def enqueue(
+    session: AsyncSession, *, chat_id: int, kind: str, params: dict[str, Any], now: datetime,
+    thread_id: int = 0, priority: int = 0, not_before: datetime | None = None,
+) -> None:
+    """Adds a message to the session's transaction; it is sent only if that commits."""
+    session.add(OutboxMessage(
+        chat_id=chat_id, thread_id=thread_id, kind=kind, params=params, priority=priority,
+        status=PENDING, attempts=0, not_before=not_before or now, created_at=now,
+    ))
+
+
+async def claim(db: Database, now: datetime, limit: int, busy_chats: set[int]) -> list[Outgoing]:
+    """Marks up to `limit` due rows as being sent — at most one per chat, oldest first,
+    skipping chats that are busy or have a row in flight (so a chat's messages keep their
+    order across processes) — and returns them."""
+    in_flight = aliased(OutboxMessage)
+    async with db.writing() as session:
+        candidates = (await session.execute(
+            select(OutboxMessage)
+            .where(OutboxMessage.status == PENDING, OutboxMessage.not_before <= now,
+                   ~select(in_flight.id).where(in_flight.chat_id == OutboxMessage.chat_id,
+                                               in_flight.status == SENDING).exists())
+            .order_by(OutboxMessage.priority.desc(), OutboxMessage.id)
+            .limit(limit * 8)
+            .with_for_update(skip_locked=True)
+        )).scalars().all()
+        taken: list[OutboxMessage] = []
+        seen = set(busy_chats)
+        for row in candidates:
+            if row.chat_id in seen:
+                continue
+            seen.add(row.chat_id)
+            taken.append(row)
+            if len(taken) == limit:
+                break
+        if taken:
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_([row.id for row in taken]))
+                .values(status=SENDING, claimed_at=now)
+            )
+        result = [
+            Outgoing(r.id, r.chat_id, r.thread_id, r.kind, dict(r.params), r.attempts, r.priority)
+            for r in taken
+        ]
+        await session.commit()
+    return result
+
+
+async def _settle(db: Database, row_id: int, **values: Any) -> None:
+    async with db.writing() as session:
+        await session.execute(
+            update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values)
+        )
+        await session.commit()
+
+
+async def mark_sent(db: Database, row_id: int, message_id: int | None, now: datetime) -> None:
+    await _settle(db, row_id, status=SENT, message_id=message_id, sent_at=now, error=None)
+
+
+async def mark_retry(
+    db: Database, row_id: int, not_before: datetime, error: str, *, count_attempt: bool = True,
+) -> None:
+    attempts = OutboxMessage.attempts + (1 if count_attempt else 0)
+    await _settle(db, row_id, status=PENDING, not_before=not_before, error=error,
+                  attempts=attempts)
+
+
+async def mark_failed(db: Database, row_id: int, error: str) -> None:
+    await _settle(db, row_id, status=FAILED, error=error, attempts=OutboxMessage.attempts + 1)
+
+
+async def fail_pending_for_chat(session: AsyncSession, chat_id: int, error: str) -> None:
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.chat_id == chat_id, OutboxMessage.status == PENDING)
+        .values(status=FAILED, error=error)
+    )
+
+
+async def retarget_chat(session: AsyncSession, old_chat_id: int, new_chat_id: int) -> None:
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.chat_id == old_chat_id, OutboxMessage.status.in_([PENDING, SENDING]))
+        .values(chat_id=new_chat_id, status=PENDING)
+    )
+
+
+async def recover_interrupted(db: Database, claimed_before: datetime) -> int:
+    """Settles rows a stopped process left half-sent. Telegram has no idempotency key, so a
+    row that may have reached the chat is not sent again: it is marked failed for review."""
+    async with db.writing() as session:
+        result = await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.status == SENDING, OutboxMessage.claimed_at < claimed_before)
+            .values(status=FAILED, error="interrupted while sending; not resent")
+        )
+        await session.commit()
+    return result.rowcount or 0
+
+
+async def next_due(db: Database) -> datetime | None:
+    async with db.reading() as session:
+        return await session.scalar(
+            select(func.min(OutboxMessage.not_before)).where(OutboxMessage.status == PENDING)
+        )
+
+
+async def counts(db: Database) -> dict[str, int]:
+    async with db.reading() as session:
+        rows = await session.execute(
+            select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+        )
+        return {status: n for status, n in rows}

@@ -1,0 +1,71 @@
+"""Users, roles and the settings that decide a reader's language."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import ChatGroup, Community, RoleAssignment, User
+from storage.upsert import upsert
+
+
+async def touch_user(
+    session: AsyncSession, user_id: int, *, first_name: str | None, username: str | None,
+    language_code: str | None, now: datetime,
+) -> None:
+    values = {"id": user_id, "first_name": first_name, "username": username,
+              "language_code": language_code, "created_at": now, "updated_at": now}
+    await upsert(session, User, values, ["id"],
+                 ["first_name", "username", "language_code", "updated_at"])
+
+
+async def user_locale_inputs(
+    session: AsyncSession, user_id: int,
+) -> tuple[str | None, str | None, str | None]:
+    """Returns (chosen locale, stored language_code, community default) of a user."""
+    row = (await session.execute(
+        select(User.locale, User.language_code).where(User.id == user_id)
+    )).first()
+    community = await session.scalar(
+        select(Community.locale)
+        .join(RoleAssignment, RoleAssignment.community_id == Community.id)
+        .where(RoleAssignment.user_id == user_id)
+        .order_by(RoleAssignment.id)
+        .limit(1)
+    )
+    return (row.locale if row else None, row.language_code if row else None, community)
+
+
+async def group_locale_inputs(
+    session: AsyncSession, chat_ids: Iterable[int],
+) -> dict[int, tuple[str | None, str | None]]:
+    """Returns chat id → (group's own locale, its community's default)."""
+    rows = await session.execute(
+        select(ChatGroup.chat_id, ChatGroup.locale, Community.locale)
+        .outerjoin(Community, Community.id == ChatGroup.community_id)
+        .where(ChatGroup.chat_id.in_(list(chat_ids)))
+        .order_by(ChatGroup.thread_id)
+    )
+    result: dict[int, tuple[str | None, str | None]] = {}
+    for chat_id, own, community in rows:
+        result.setdefault(chat_id, (own, community))
+    return result
+
+
+async def private_locale_inputs(
+    session: AsyncSession, user_ids: Iterable[int],
+) -> dict[int, tuple[str | None, str | None]]:
+    """Returns user id → (chosen locale, Telegram language_code)."""
+    rows = await session.execute(
+        select(User.id, User.locale, User.language_code).where(User.id.in_(list(user_ids)))
+    )
+    return {user_id: (locale, code) for user_id, locale, code in rows}
+
+
+async def roles_of(session: AsyncSession, user_id: int) -> list[RoleAssignment]:
+    return list((await session.execute(
+        select(RoleAssignment).where(RoleAssignment.user_id == user_id)
+    )).scalars())

@@ -1,0 +1,105 @@
+"""Handler tier: the /newcommunity flow — refusals, bad input, start over, cancel, and a
+flow that continues on a second Dispatcher after a restart."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.app import App, build_app
+from bot.domain.clock import FrozenClock
+from bot.pacer import Pacer
+from storage import Database
+from storage.models import Community, RoleAssignment
+from tests.conftest import ADMIN_ID, make_settings
+from tests.fakes.session import FakeSession
+from tests.fakes.updates import Person, make_callback, make_message
+
+ADMIN = Person(ADMIN_ID, "Wang", "en")
+STRANGER = Person(555, "Zhao", "zh-hans")
+
+
+async def feed(app: App, update: object) -> None:
+    await app.dp.feed_update(app.bot, update)
+
+
+async def communities(db: Database) -> list[tuple[str, str, str]]:
+    async with db.reading() as session:
+        rows = await session.execute(select(Community.name, Community.timezone,
+                                            Community.locale))
+        return [tuple(r) for r in rows]
+
+
+async def test_only_bootstrap_admins_may_create(app: App, fake_session: FakeSession):
+    await feed(app, make_message(STRANGER, "/newcommunity"))
+    (answer,) = fake_session.texts()
+    assert "BOOTSTRAP_ADMIN_IDS" in answer
+    assert "Traceback" not in answer
+
+
+async def test_create_with_bad_input_then_confirm(app: App, fake_session: FakeSession,
+                                                   sqlite_db: Database):
+    await feed(app, make_message(ADMIN, "/newcommunity"))
+    assert "name" in fake_session.texts()[0]
+    await feed(app, make_message(ADMIN, "x" * 101))
+    assert "101" in fake_session.texts()[0]
+    await feed(app, make_message(ADMIN, "  Sunny   Garden "))
+    assert "time zone" in fake_session.texts()[0]
+    await feed(app, make_message(ADMIN, "Mars/Base"))
+    assert "Mars/Base" in fake_session.texts()[0]
+    await feed(app, make_message(ADMIN, "Asia/Urumqi"))
+    assert "language" in fake_session.texts()[0]
+    await feed(app, make_callback(ADMIN, "v1flow:nc:lang:en"))
+    summary = fake_session.texts()[-1]
+    assert "Sunny Garden" in summary
+    assert "Asia/Urumqi" in summary
+    await feed(app, make_callback(ADMIN, "v1flow:nc:confirm:"))
+    assert any("is created" in t for t in fake_session.texts())
+    assert await communities(sqlite_db) == [("Sunny Garden", "Asia/Urumqi", "en")]
+    async with sqlite_db.reading() as session:
+        assert await session.scalar(select(RoleAssignment.role)) == "admin"
+    await feed(app, make_callback(ADMIN, "v1flow:nc:confirm:"))
+    assert fake_session.texts() == ["This button has expired."]
+    assert len(await communities(sqlite_db)) == 1
+
+
+async def test_start_over_and_cancel_save_nothing(app: App, fake_session: FakeSession,
+                                                   sqlite_db: Database):
+    await feed(app, make_message(ADMIN, "/newcommunity"))
+    await feed(app, make_message(ADMIN, "First"))
+    await feed(app, make_callback(ADMIN, "v1flow:nc:tz:Asia/Shanghai"))
+    await feed(app, make_callback(ADMIN, "v1flow:nc:lang:zh_CN"))
+    await feed(app, make_callback(ADMIN, "v1flow:nc:restart:"))
+    fake_session.take()
+    await feed(app, make_message(ADMIN, "Second"))
+    await feed(app, make_message(ADMIN, "/cancel"))
+    assert fake_session.texts()[-1] == "Cancelled. Nothing was saved."
+    assert await communities(sqlite_db) == []
+
+
+async def test_sticker_at_a_text_step_is_answered(app: App, fake_session: FakeSession):
+    await feed(app, make_message(ADMIN, "/newcommunity"))
+    fake_session.take()
+    await feed(app, make_message(ADMIN, "", sticker={
+        "file_id": "s", "file_unique_id": "s", "type": "regular", "width": 1, "height": 1,
+        "is_animated": False, "is_video": False}))
+    assert "text or the buttons" in fake_session.texts()[0]
+
+
+async def test_flow_survives_a_restart(sqlite_db: Database, clock: FrozenClock):
+    """Two Dispatcher instances on one database: the second continues at the same step."""
+    def start() -> tuple[App, FakeSession]:
+        session = FakeSession()
+        application = build_app(make_settings(), clock, session=session, db=sqlite_db,
+                                pacer=Pacer(1000, chat_per_second=1000, chat_burst=1000))
+        return application, session
+
+    first, first_session = start()
+    await feed(first, make_message(ADMIN, "/newcommunity"))
+    await feed(first, make_message(ADMIN, "Harmony Court"))
+    assert "time zone" in first_session.texts()[-1]
+    second, second_session = start()
+    await feed(second, make_callback(ADMIN, "v1flow:nc:tz:Asia/Shanghai"))
+    assert "language" in second_session.texts()[-1]
+    await feed(second, make_callback(ADMIN, "v1flow:nc:lang:zh_CN"))
+    assert "Harmony Court" in second_session.texts()[-1]
+    assert second_session.errors == []
