@@ -24,7 +24,7 @@ MENU_LANGUAGES = {"zh_CN": ["zh"], "en": ["en"]}
 
 
 def _menu(i18n: I18n, locale: str, where: str, *, group_admin: bool = False) -> list[BotCommand]:
-    with i18n.use_locale(locale):
+    with i18n.context(), i18n.use_locale(locale):
         return [BotCommand(command=c.name, description=str(c.description))
                 for c in menu_commands(where, group_admin=group_admin)]
 

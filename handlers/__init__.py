@@ -4,7 +4,7 @@ Routers are built fresh for every Dispatcher (tests run several in one process).
 
 from aiogram import Router
 
-from handlers import basic, errors, fallback, groups, language
+from handlers import basic, binding, errors, fallback, groups, join_review, language, profile
 
 
 def make_router() -> Router:
@@ -12,7 +12,8 @@ def make_router() -> Router:
     router is included before the conversations."""
     router = Router(name="handlers")
     router.include_routers(errors.make_router(), basic.make_router(), language.make_router(),
-                           groups.make_router())
+                           groups.make_router(), binding.make_router(),
+                           join_review.make_router(), profile.make_router())
     return router
 
 

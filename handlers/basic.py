@@ -82,8 +82,9 @@ async def cmd_cancel(message: Message, state: FSMContext) -> None:
 
 def make_router() -> Router:
     router = Router(name="basic")
-    router.message.register(cmd_start_private, CommandStart(), F.chat.type == "private",
-                            StateFilter("*"))
+    # A /start with a deep-link payload belongs to the flow it opens (conversations).
+    router.message.register(cmd_start_private, CommandStart(magic=F.args.is_(None)),
+                            F.chat.type == "private", StateFilter("*"))
     router.message.register(cmd_start_group, CommandStart(),
                             F.chat.type.in_({"group", "supergroup"}))
     router.message.register(cmd_help, Command("help"), StateFilter("*"))

@@ -67,13 +67,11 @@ class Database:
 
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[AsyncSession]:
-        """A session for reads only: a deferred transaction, rolled back at the end."""
+        """A session for reads only: a deferred transaction, ended when the session
+        closes (which leaves the loaded objects readable)."""
         async with self.sessionmaker() as session:
             await session.connection(execution_options={"sqlite_begin": "DEFERRED"})
-            try:
-                yield session
-            finally:
-                await session.rollback()
+            yield session
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -74,7 +74,10 @@ class UnitOfWork:
         session, self._session = self._session, None
         try:
             if session is not None:
-                await session.rollback()
+                if exc_type is not None:
+                    await session.rollback()
+                # Closing rolls back whatever was not committed, and leaves the loaded
+                # objects readable (a rollback would expire them).
                 await session.close()
         finally:
             if self._locked:

@@ -4,6 +4,7 @@ a frozen clock, and the real application wired to a fake Bot API session."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import uuid
 from collections.abc import AsyncIterator
@@ -106,6 +107,23 @@ async def app(sqlite_db: Database, clock: FrozenClock,
     session; fails the test on any call Telegram would reject or nobody expected."""
     application = build_app(make_settings(), clock, session=fake_session, db=sqlite_db,
                             pacer=Pacer(1000, chat_per_second=1000, chat_burst=1000))
-    yield application
+    failures = FailedUpdates()
+    logging.getLogger("handlers.errors").addHandler(failures)
+    try:
+        yield application
+    finally:
+        logging.getLogger("handlers.errors").removeHandler(failures)
     assert fake_session.errors == [], "calls Telegram would reject"
     assert fake_session.unexpected == [], "calls nobody expected"
+    assert failures.records == [], "an update failed with an unexpected exception"
+
+
+class FailedUpdates(logging.Handler):
+    """Collects the errors the bot's error handler logged (it hides them from users)."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.records: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(self.format(record))

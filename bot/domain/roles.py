@@ -18,6 +18,8 @@ class Role(StrEnum):
 COMMITTEE = frozenset({Role.OWNERS_COMMITTEE, Role.RESIDENTS_COMMITTEE})
 ORGANIZERS = COMMITTEE | {Role.BUILDING_LEAD, Role.FLOOR_CONTACT, Role.ADMIN}
 STAFF = ORGANIZERS | {Role.PROPERTY}
+#: Who may bind groups, grant roles, import and export the roster.
+MANAGERS = frozenset({Role.ADMIN}) | COMMITTEE
 
 
 class Audience(StrEnum):
@@ -25,9 +27,9 @@ class Audience(StrEnum):
 
     EVERYONE = "everyone"
     BOOTSTRAP = "bootstrap"
-    ADMIN = "admin"
-    ORGANIZER = "organizer"
-    STAFF = "staff"
+    MANAGER = "manager"  # community admins and committee members
+    ORGANIZER = "organizer"  # managers, building leads and floor contacts
+    STAFF = "staff"  # organizers and property staff
 
 
 def audiences_for(roles: frozenset[Role], *, bootstrap_admin: bool) -> frozenset[Audience]:
@@ -35,8 +37,8 @@ def audiences_for(roles: frozenset[Role], *, bootstrap_admin: bool) -> frozenset
     granted = {Audience.EVERYONE}
     if bootstrap_admin:
         granted.add(Audience.BOOTSTRAP)
-    if Role.ADMIN in roles:
-        granted |= {Audience.ADMIN, Audience.ORGANIZER, Audience.STAFF}
+    if roles & MANAGERS:
+        granted.add(Audience.MANAGER)
     if roles & ORGANIZERS:
         granted |= {Audience.ORGANIZER, Audience.STAFF}
     if roles & STAFF:
@@ -50,7 +52,3 @@ def covers(role_path: str | None, target_path: str | None) -> bool:
     if role_path is None:
         return True
     return target_path is not None and target_path.startswith(role_path)
-
-
-MANAGERS = frozenset({Role.ADMIN}) | COMMITTEE
-"""Who may bind groups, import the roster and export it."""

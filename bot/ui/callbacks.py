@@ -21,3 +21,46 @@ class FlowCB(CallbackData, prefix="v1flow"):
     flow: str
     action: str
     value: str = ""
+
+
+class UnitCB(CallbackData, prefix="v1unit"):
+    """Walking the community tree: `open` a unit, `pick` it; unit 0 is the top level.
+    `by` is who started, so nobody else in a group can use the buttons."""
+
+    flow: str
+    action: str
+    community: int
+    unit: int = 0
+    by: int = 0
+
+
+class BindCB(CallbackData, prefix="v1bind"):
+    action: str  # community | purpose | confirm | cancel
+    community: int = 0
+    purpose: str = ""
+    unit: int = 0
+    by: int = 0
+
+
+class JoinCB(CallbackData, prefix="v1join"):
+    """Steps of joining a household, in private."""
+
+    action: str  # floor | room | relation | confirm | cancel
+    value: int = 0
+    relation: str = ""
+
+
+class ReviewCB(CallbackData, prefix="v1rev"):
+    """Approve or reject a join request."""
+
+    action: str  # approve | reject
+    resident: int
+
+
+class RoleCB(CallbackData, prefix="v1role"):
+    action: str  # community | grant | revoke | role | person | pick | confirm | cancel
+    value: str = ""
+
+
+class PrivacyCB(CallbackData, prefix="v1priv"):
+    action: str  # delete | keep

@@ -22,6 +22,68 @@ def describe(error: ServiceError) -> str:
         "unsupported_locale": lambda: _("That language is not available."),
         "not_group_admin": lambda: _(
             "Only an administrator of this group can change its language."),
+        # groups, joining and roles
+        "not_chat_admin": lambda: _(
+            "Only an administrator of this Telegram group can connect it to Zhongyi."),
+        "not_manager": lambda: _(
+            "This needs a community admin or committee member in Zhongyi. Ask your "
+            "committee to grant you the role."),
+        "no_role_on_scope": lambda: _("Sorry, you have no role for this part of the "
+                                      "community."),
+        "unit_required": lambda: _("A residents' group must be bound to a building or a "
+                                   "floor."),
+        "bad_purpose": lambda: _("This button has expired."),
+        "not_bound": lambda: _("This chat is not connected to a community."),
+        "unit": lambda: _("That building or floor does not exist (any more)."),
+        "join_link": lambda: _(
+            "This Join button is not valid any more: the group is no longer connected. "
+            "Ask the committee for the current group."),
+        "household": lambda: _("That home does not exist (any more)."),
+        "bad_relation": lambda: _("This button has expired."),
+        "join_request": lambda: _("That join request does not exist (any more)."),
+        "own_request": lambda: _("You cannot approve or reject your own request."),
+        "not_reviewer": lambda: _(
+            "Only the floor contact, the building lead or the committee of that floor can "
+            "decide on this request."),
+        "person_unknown": lambda: _(
+            "I don't know “{text}”. The person must first start a chat with me (send me "
+            "/start); then send their @username or Telegram id.").format(
+                text=d.get("text", "")),
+        "bad_role": lambda: _("This button has expired."),
+        "role_needs_unit": lambda: _("This role needs a building or floor: choose one."),
+        "floor_contact_on_floor": lambda: _("A floor contact looks after one floor: choose "
+                                            "a floor."),
+        "lead_on_building": lambda: _("A building lead looks after a building (or an "
+                                      "entrance): choose one."),
+        "role_is_community_wide": lambda: _("This role is for the whole community."),
+        "last_admin": lambda: _(
+            "A community must keep at least one admin: grant the role to someone else first."),
+        "assignment": lambda: _("That role was already removed."),
+        # roster import
+        "unsupported_file": lambda: _(
+            "Please send the roster as a .csv or .xlsx file. In Excel or WPS use “Save as” "
+            "and choose CSV or Excel Workbook (.xlsx). /template sends an example."),
+        "file_too_large": lambda: _(
+            "That file is larger than {limit} MB. Please remove other sheets or split the "
+            "roster into several files.").format(limit=d.get("limit_mb")),
+        "unreadable_file": lambda: _(
+            "I could not read that file. Please save it again as CSV (UTF-8) or .xlsx and "
+            "send it again."),
+        "empty_file": lambda: _("That file is empty. /template sends an example."),
+        "no_rows": lambda: _("That file has a header but no homes below it."),
+        "missing_columns": lambda: _(
+            "The file lacks these columns: {columns}. Needed: compound, building, floor, "
+            "room, area (or 小区, 楼栋, 楼层, 房号, 面积); entrance (单元) and owner_key "
+            "(业主编号) are optional. /template sends an example.").format(
+                columns=", ".join(map(str, d.get("columns", ())))),
+        "duplicate_columns": lambda: _(
+            "These columns appear twice in the header: {columns}. Please keep one of "
+            "each.").format(columns=", ".join(map(str, d.get("columns", ())))),
+        "import_not_found": lambda: _("This import is not yours or no longer exists."),
+        "import_already_applied": lambda: _("This roster was imported already."),
+        "import_not_pending": lambda: _(
+            "This import was cancelled or replaced by a newer file. Send the file again to "
+            "import it."),
     }
     found = messages.get(error.code)
     if found is not None:

@@ -6,7 +6,7 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.ui.callbacks import FlowCB, LanguageCB
+from bot.ui.callbacks import FlowCB, LanguageCB, ReviewCB
 
 LANGUAGE_NAMES = {"zh_CN": "中文（简体）", "en": "English"}
 
@@ -32,4 +32,14 @@ def confirm_keyboard(flow: str) -> InlineKeyboardMarkup:
 def cancel_keyboard(flow: str) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(text=_("✖️ Cancel"), callback_data=FlowCB(flow=flow, action="cancel"))
+    return builder.as_markup()
+
+
+def review_keyboard(resident_id: int) -> InlineKeyboardMarkup:
+    """Approve / Reject under a join request."""
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("✅ Approve"), callback_data=ReviewCB(action="approve",
+                                                              resident=resident_id))
+    builder.button(text=_("❌ Reject"), callback_data=ReviewCB(action="reject",
+                                                             resident=resident_id))
     return builder.as_markup()

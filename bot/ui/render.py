@@ -12,7 +12,8 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.ui import fmt
+from bot.ui import fmt, roster_texts
+from bot.ui.keyboards import review_keyboard
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ def render(i18n: I18n, kind: str, params: dict[str, Any], locale: str) -> Render
     function = RENDERERS.get(kind)
     if function is None:
         raise UnknownKind(kind)
-    with i18n.use_locale(locale):
+    with i18n.context(), i18n.use_locale(locale):
         return function(params, locale)
 
 
@@ -59,3 +60,26 @@ def daily_digest(params: dict[str, Any], locale: str) -> Rendered:
         lines.append(_("Groups the bot was removed from: {count}").format(
             count=fmt.number(params["groups_inactive"], locale)))
     return Rendered("\n".join(lines))
+
+
+@renderer("join_request")
+def join_request(params: dict[str, Any], locale: str) -> Rendered:
+    name = params["name"] or _("(no name)")
+    if params.get("username"):
+        name = f"{name} (@{params['username']})"
+    text = _("🏠 Join request\n{name} asks to join {household} as {relation}.").format(
+        name=name, household=params["household"],
+        relation=roster_texts.relation_name(params["relation"]))
+    return Rendered(text, reply_markup=review_keyboard(params["resident_id"]))
+
+
+@renderer("join_decided")
+def join_decided(params: dict[str, Any], locale: str) -> Rendered:
+    if params["approved"]:
+        text = _("✅ You are now a verified resident of {household}. You can take part in "
+                 "its surveys and votes.").format(household=params["household"])
+    else:
+        text = _("Your request to join {household} was not approved. If this is a mistake, "
+                 "please talk to your floor contact or the committee.").format(
+            household=params["household"])
+    return Rendered(text)

@@ -21,6 +21,7 @@ from aiogram.types import (
     ChatMemberAdministrator,
     ChatMemberMember,
     ChatMemberOwner,
+    File,
     Message,
     User,
 )
@@ -45,6 +46,7 @@ class FakeSession(BaseSession):
     errors: list[str] = field(default_factory=list)
     unexpected: list[str] = field(default_factory=list)
     members: dict[tuple[int, int], str] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)  # file_id -> content to download
     cursor: int = 0
 
     def __post_init__(self) -> None:
@@ -63,6 +65,7 @@ class FakeSession(BaseSession):
             "pinChatMessage": lambda m: True,
             "setMyCommands": lambda m: True,
             "getChatMember": self._member,
+            "getFile": self._file,
         }
 
     async def make_request(
@@ -91,8 +94,10 @@ class FakeSession(BaseSession):
                              timeout: int = 30,  # noqa: ASYNC109 - aiogram's signature
                              chunk_size: int = 65536,
                              raise_for_status: bool = True) -> AsyncGenerator[bytes, None]:
-        raise AssertionError("unexpected download")
-        yield b""  # pragma: no cover
+        file_id = url.rsplit("/", 1)[-1]
+        if file_id not in self.files:
+            raise AssertionError("unexpected download")
+        yield self.files[file_id]
 
     async def close(self) -> None:
         return None
@@ -113,6 +118,13 @@ class FakeSession(BaseSession):
                        text=getattr(method, "text", None),
                        reply_markup=getattr(method, "reply_markup", None))
 
+    def _file(self, method: Any) -> File:
+        if method.file_id not in self.files:
+            raise TelegramBadRequest(method=method, message="Bad Request: invalid file_id")
+        return File(file_id=method.file_id, file_unique_id=method.file_id,
+                    file_size=len(self.files[method.file_id]),
+                    file_path=f"documents/{method.file_id}")
+
     def _member(self, method: Any) -> Any:
         status = self.members.get((method.chat_id, method.user_id), "member")
         user = User(id=method.user_id, is_bot=False, first_name="U")
@@ -124,7 +136,7 @@ class FakeSession(BaseSession):
                 can_delete_messages=True, can_manage_video_chats=True,
                 can_restrict_members=True, can_promote_members=False, can_change_info=True,
                 can_invite_users=True, can_post_stories=False, can_edit_stories=False,
-                can_delete_stories=False)
+                can_delete_stories=False, can_send_welcome_messages=False)
         return ChatMemberMember(user=user)
 
     # -- reading the transcript -------------------------------------------------------------
@@ -134,7 +146,9 @@ class FakeSession(BaseSession):
         return [c for c in new if not methods or c.method in methods]
 
     def texts(self) -> list[str]:
-        """The texts the bot sent or edited since the last take, in order."""
+        """The texts the bot sent, edited or answered since the last take, in order (a
+        silent callback answer has no text and is left out)."""
         calls = self.take("sendMessage", "editMessageText", "answerCallbackQuery", "sendPhoto",
                           "sendDocument")
-        return [c.params.get("text") or c.params.get("caption") or "" for c in calls]
+        texts = [c.params.get("text") or c.params.get("caption") or "" for c in calls]
+        return [t for t in texts if t]

@@ -1,0 +1,56 @@
+"""The floor contact's list: each home of their floors, who is verified, who is waiting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from bot.domain.roles import Role
+from bot.services.units import info
+from storage import UnitOfWork, membership_repo, roster_repo
+from storage.models import RoleAssignment, Unit
+
+
+@dataclass(frozen=True)
+class HomeStatus:
+    room: str
+    verified: tuple[str, ...]
+    pending: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FloorRoster:
+    label: str
+    homes: tuple[HomeStatus, ...]
+
+    @property
+    def verified_households(self) -> int:
+        return sum(1 for h in self.homes if h.verified)
+
+
+async def floor_rosters(uow: UnitOfWork, user_id: int) -> list[FloorRoster]:
+    """Floors where the user is floor contact, or below a building they lead."""
+    async with uow(readonly=True):
+        session = uow.session
+        units = (await session.execute(
+            select(Unit).join(RoleAssignment, RoleAssignment.unit_id == Unit.id)
+            .where(RoleAssignment.user_id == user_id,
+                   RoleAssignment.role.in_([str(Role.FLOOR_CONTACT),
+                                            str(Role.BUILDING_LEAD)])))).scalars().all()
+        floors: dict[int, Unit] = {}
+        for unit in units:
+            for floor in await roster_repo.descendants(session, unit, kind="floor"):
+                floors.setdefault(floor.id, floor)
+        result = []
+        for floor in floors.values():
+            homes = []
+            for household, people in await membership_repo.floor_statuses(session, floor.id):
+                names = {"verified": [], "pending": []}
+                for resident, user in people:
+                    names[resident.status].append(
+                        (user.first_name if user else None) or "?")
+                homes.append(HomeStatus(household.room, tuple(names["verified"]),
+                                        tuple(names["pending"])))
+            result.append(FloorRoster((await info(session, floor)).label, tuple(homes)))
+    return result

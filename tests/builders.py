@@ -1,0 +1,54 @@
+"""Test builders (`make_*`): a community with a small roster, written through the real
+services and storage API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.domain.clock import Clock
+from bot.services.communities import create_community
+from storage import Database, UnitOfWork, roster_repo
+from storage.models import Household
+from storage.users_repo import touch_user
+
+
+@dataclass
+class Roster:
+    community_id: int
+    compound_id: int
+    building_id: int
+    floors: dict[str, int] = field(default_factory=dict)  # floor name → unit id
+    homes: dict[str, int] = field(default_factory=dict)  # room → household id
+
+
+async def make_roster(db: Database, clock: Clock, *, admin_id: int, name: str = "幸福里",
+                      floors: int = 3, rooms: int = 2, area: float = 90.0) -> Roster:
+    """One compound, building 1号楼, floors 1..n with rooms n01..n0m."""
+    info = await create_community(UnitOfWork(db, clock), creator_id=admin_id,
+                                  bootstrap_admins=frozenset({admin_id}), name=name,
+                                  timezone="Asia/Shanghai", locale="zh_CN", daily_time="08:00")
+    async with UnitOfWork(db, clock) as uow:
+        session = uow.session
+        compound = await roster_repo.add_unit(session, info.id, None, "compound", "幸福小区")
+        building = await roster_repo.add_unit(session, info.id, compound, "building", "1号楼")
+        roster = Roster(info.id, compound.id, building.id)
+        for f in range(1, floors + 1):
+            floor = await roster_repo.add_unit(session, info.id, building, "floor", str(f), f)
+            roster.floors[str(f)] = floor.id
+            for r in range(1, rooms + 1):
+                home = Household(community_id=info.id, floor_id=floor.id,
+                                 building_id=building.id, room=f"{f}0{r}", area=area,
+                                 owner_key=f"O{f}{r}")
+                session.add(home)
+                await session.flush()
+                roster.homes[home.room] = home.id
+        await uow.commit()
+    return roster
+
+
+async def make_user(db: Database, clock: Clock, user_id: int, name: str,
+                    username: str | None = None, language_code: str = "zh-hans") -> None:
+    async with UnitOfWork(db, clock) as uow:
+        await touch_user(uow.session, user_id, first_name=name, username=username,
+                         language_code=language_code, now=clock.now())
+        await uow.commit()

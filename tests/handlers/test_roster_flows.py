@@ -1,0 +1,112 @@
+"""Handler tier: binding a group, joining a household, approving and rejecting — with the
+refusals a forged or misplaced press must get."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from bot.app import App
+from bot.domain.clock import FrozenClock
+from bot.ui.callbacks import BindCB, JoinCB, ReviewCB, UnitCB
+from storage import Database
+from storage.models import ChatGroup, OutboxMessage, Resident
+from tests.builders import make_roster
+from tests.conftest import ADMIN_ID
+from tests.fakes.session import FakeSession
+from tests.fakes.updates import Person, make_callback, make_message
+
+ADMIN = Person(ADMIN_ID, "Wang", "en")
+ALICE = Person(201, "Alice", "en")
+GROUP = -1001
+
+
+async def feed(app: App, update: object) -> None:
+    await app.dp.feed_update(app.bot, update)
+
+
+@pytest.fixture
+async def roster(sqlite_db: Database, clock: FrozenClock):
+    return await make_roster(sqlite_db, clock, admin_id=ADMIN_ID)
+
+
+async def bind_building(app: App, fake_session: FakeSession, roster) -> int:
+    fake_session.members[(GROUP, ADMIN_ID)] = "administrator"
+    await feed(app, make_message(ADMIN, "/bind", chat_id=GROUP))
+    assert fake_session.texts() == ["What is this group for?"]
+    by = ADMIN_ID
+    await feed(app, make_callback(ADMIN, BindCB(action="purpose", community=roster.community_id,
+                                                purpose="residents", by=by).pack(), GROUP))
+    await feed(app, make_callback(ADMIN, UnitCB(flow="bind", action="open",
+                                                community=roster.community_id,
+                                                unit=roster.compound_id, by=by).pack(), GROUP))
+    await feed(app, make_callback(ADMIN, UnitCB(flow="bind", action="pick",
+                                                community=roster.community_id,
+                                                unit=roster.building_id, by=by).pack(), GROUP))
+    assert "幸福小区 1号楼" in fake_session.texts()[-1]
+    confirm = BindCB(action="confirm", community=roster.community_id, purpose="residents",
+                     unit=roster.building_id, by=by).pack()
+    await feed(app, make_callback(ALICE, confirm, GROUP))
+    assert fake_session.texts() == ["Only the person who sent /bind can use these buttons."]
+    await feed(app, make_callback(ADMIN, confirm, GROUP))
+    calls = fake_session.take()
+    post = next(c for c in calls if c.method == "sendMessage")
+    assert "start=join_" in str(post.params["reply_markup"])
+    assert any(c.method == "pinChatMessage" for c in calls)
+    async with app.db.reading() as session:
+        return await session.scalar(select(ChatGroup.id).where(ChatGroup.chat_id == GROUP))
+
+
+async def test_bind_refuses_non_admins(app: App, fake_session: FakeSession, roster):
+    fake_session.members[(GROUP, ALICE.id)] = "member"
+    await feed(app, make_message(ALICE, "/bind", chat_id=GROUP))
+    assert "administrator of this Telegram group" in fake_session.texts()[0]
+    fake_session.members[(GROUP, ALICE.id)] = "administrator"
+    await feed(app, make_message(ALICE, "/bind", chat_id=GROUP))
+    assert "committee" in fake_session.texts()[0]
+
+
+async def test_bind_then_join_then_approve(app: App, fake_session: FakeSession, roster):
+    group_id = await bind_building(app, fake_session, roster)
+    await feed(app, make_message(ALICE, f"/start join_{group_id}"))
+    assert "Which floor" in fake_session.texts()[0]
+    await feed(app, make_callback(ALICE, JoinCB(action="floor", value=roster.floors["2"]).pack()))
+    assert "which is your home" in fake_session.texts()[0]
+    await feed(app, make_callback(ALICE, JoinCB(action="room",
+                                                value=roster.homes["101"]).pack()))
+    assert fake_session.texts() == ["This button has expired."], "a room of another floor"
+    await feed(app, make_callback(ALICE, JoinCB(action="room",
+                                                value=roster.homes["201"]).pack()))
+    await feed(app, make_callback(ALICE, JoinCB(action="relation", relation="owner").pack()))
+    assert "201" in fake_session.texts()[-1]
+    await feed(app, make_callback(ALICE, JoinCB(action="confirm").pack()))
+    assert "was sent" in fake_session.texts()[-1]
+    async with app.db.reading() as session:
+        resident_id = await session.scalar(select(Resident.id))
+        target = await session.scalar(select(OutboxMessage.chat_id).where(
+            OutboxMessage.kind == "join_request"))
+    assert target == ADMIN_ID  # no floor contact or building lead yet: the committee/admin
+    await feed(app, make_callback(ALICE, ReviewCB(action="approve",
+                                                  resident=resident_id).pack()))
+    assert "your own request" in fake_session.texts()[0]
+    await feed(app, make_callback(ADMIN, ReviewCB(action="approve",
+                                                  resident=resident_id).pack()))
+    assert any("verified by Wang" in t for t in fake_session.texts())
+    await feed(app, make_callback(ADMIN, ReviewCB(action="reject",
+                                                  resident=resident_id).pack()))
+    assert fake_session.texts() == ["Already decided: verified."]
+    await feed(app, make_callback(ADMIN, ReviewCB(action="approve", resident=99999).pack()))
+    assert "does not exist" in fake_session.texts()[0]
+    await feed(app, make_message(ALICE, "/me"))
+    assert "幸福小区 1号楼 2 201 — owner, verified" in fake_session.texts()[0]
+
+
+async def test_join_link_of_an_unbound_group_is_refused(app: App, fake_session: FakeSession,
+                                                        roster):
+    group_id = await bind_building(app, fake_session, roster)
+    await feed(app, make_message(ADMIN, "/unbind", chat_id=GROUP))
+    assert "no longer connected" in fake_session.texts()[0]
+    await feed(app, make_message(ALICE, f"/start join_{group_id}"))
+    assert "not valid any more" in fake_session.texts()[0]
+    await feed(app, make_message(ALICE, "/start join_abc"))
+    assert "not valid any more" in fake_session.texts()[0]
