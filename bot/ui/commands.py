@@ -39,6 +39,8 @@ COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("roster", __("Homes of your floor: who has joined (floor contacts)"),
                 Audience.ORGANIZER, frozenset({PRIVATE})),
     CommandInfo("roles", __("Grant or remove roles"), Audience.MANAGER, frozenset({PRIVATE})),
+    CommandInfo("units", __("Add or correct buildings, floors and rooms"), Audience.MANAGER,
+                frozenset({PRIVATE})),
     CommandInfo("bind", __("Connect this group to a building, floor or committee"),
                 Audience.MANAGER, frozenset({GROUP}), group_admins=True),
     CommandInfo("unbind", __("Disconnect this group"), Audience.MANAGER, frozenset({GROUP}),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiogram.utils.i18n import gettext as _
 
+from bot.domain.room_spec import MAX_FLOORS, MAX_ROOMS, SpecError
 from bot.services.errors import InvalidInput, NotFound, NotPermitted, ServiceError
 
 
@@ -59,6 +60,7 @@ def describe(error: ServiceError) -> str:
         "last_admin": lambda: _(
             "A community must keep at least one admin: grant the role to someone else first."),
         "assignment": lambda: _("That role was already removed."),
+        "kind_not_allowed": lambda: _("That cannot be added here."),
         # roster import
         "unsupported_file": lambda: _(
             "Please send the roster as a .csv or .xlsx file. In Excel or WPS use “Save as” "
@@ -95,3 +97,19 @@ def describe(error: ServiceError) -> str:
     if isinstance(error, InvalidInput):
         return _("That value cannot be accepted.")
     return _("Something went wrong. Please try again.")
+
+
+def describe_spec(error: SpecError) -> str:
+    """Answers text typed while building the roster by hand that could not be read."""
+    messages = {
+        "bad_range": lambda: _("A range must go up, at most {limit} rooms, e.g. 301-304.")
+        .format(limit=MAX_ROOMS),
+        "bad_room": lambda: _("Room numbers are letters and digits, e.g. 301 or A12."),
+        "no_rooms": lambda: _("Please send at least one room number."),
+        "too_many_rooms": lambda: _("At most {limit} rooms at a time, please.").format(
+            limit=MAX_ROOMS),
+        "bad_floor_count": lambda: _("Please send a number of floors from 1 to {limit}.")
+        .format(limit=MAX_FLOORS),
+        "bad_area": lambda: _("Please send the area in m² as a number, e.g. 89.5."),
+    }
+    return messages[error.code]()

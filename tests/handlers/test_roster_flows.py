@@ -110,3 +110,29 @@ async def test_join_link_of_an_unbound_group_is_refused(app: App, fake_session: 
     assert "not valid any more" in fake_session.texts()[0]
     await feed(app, make_message(ALICE, "/start join_abc"))
     assert "not valid any more" in fake_session.texts()[0]
+
+
+async def test_units_editor_adds_floors_and_rooms(app: App, fake_session: FakeSession, roster):
+    await feed(app, make_message(ADMIN, "/units"))
+    assert fake_session.texts()[0].startswith("The whole community")
+    open_building = UnitCB(flow="units", action="open", community=roster.community_id,
+                           unit=roster.building_id, by=ADMIN_ID).pack()
+    await feed(app, make_callback(ALICE, open_building))
+    assert fake_session.texts() == ["This button has expired."]
+    await feed(app, make_callback(ADMIN, open_building))
+    await feed(app, make_callback(ADMIN, f"v1flow:units:add_floors:{roster.building_id}"))
+    await feed(app, make_message(ADMIN, "five"))
+    assert "from 1 to 99" in fake_session.texts()[-1]
+    await feed(app, make_message(ADMIN, "5"))
+    assert "2 floors added, 3 were there already." in fake_session.texts()
+    await feed(app, make_callback(ADMIN, UnitCB(flow="units", action="open",
+                                                community=roster.community_id,
+                                                unit=roster.floors["1"], by=ADMIN_ID).pack()))
+    await feed(app, make_callback(ADMIN, f"v1flow:units:add_rooms:{roster.floors['1']}"))
+    fake_session.take()
+    await feed(app, make_message(ADMIN, "103-104 88.5m²"))
+    texts = fake_session.texts()
+    assert texts[0] == "2 rooms added, 0 were there already."
+    assert "104: 88.5 m²" in texts[1]
+    await feed(app, make_message(ALICE, "/units"))
+    assert "committee" in fake_session.texts()[0]
