@@ -3,13 +3,20 @@
 
 from aiogram import Router
 
-from conversations import edit_roster, join_household, manage_roles, new_community
+from conversations import (
+    edit_roster,
+    import_roster,
+    join_household,
+    manage_roles,
+    new_community,
+)
 
 
 def make_router() -> Router:
     router = Router(name="conversations")
     router.include_routers(new_community.make_router(), join_household.make_router(),
-                           manage_roles.make_router(), edit_roster.make_router())
+                           manage_roles.make_router(), edit_roster.make_router(),
+                           import_roster.make_router())
     return router
 
 
