@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import ChatGroup, Community, RoleAssignment
+from storage.models import ChatGroup, Community, Household, Resident, RoleAssignment
 
 
 async def add_community(
@@ -51,3 +51,11 @@ async def managed_by(session: AsyncSession, user_id: int, roles: list[str]) -> l
                                                       RoleAssignment.role.in_(roles))))
         .order_by(Community.id)
     )).scalars())
+
+
+async def pending_joins(session: AsyncSession, community_id: int) -> int:
+    """Join requests of the community still waiting for a decision."""
+    return await session.scalar(
+        select(func.count()).select_from(Resident)
+        .join(Household, Household.id == Resident.household_id)
+        .where(Household.community_id == community_id, Resident.status == "pending"))

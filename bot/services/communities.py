@@ -72,6 +72,7 @@ async def run_daily_jobs(uow: UnitOfWork, now: datetime, limit: int, daily_time:
         communities = await due.claim(uow.session, communities_repo.due_daily(now), limit)
         for community in communities:
             active, inactive = await communities_repo.group_counts(uow.session, community.id)
+            pending = await communities_repo.pending_joins(uow.session, community.id)
             for chat_id in await groups_repo.active_chats(uow.session, community.id,
                                                           "committee"):
                 outbox_repo.enqueue(uow.session, chat_id=chat_id, kind="daily_digest", now=now,
@@ -79,7 +80,8 @@ async def run_daily_jobs(uow: UnitOfWork, now: datetime, limit: int, daily_time:
                                             "day": now.isoformat(),
                                             "timezone": community.timezone,
                                             "groups_active": active,
-                                            "groups_inactive": inactive})
+                                            "groups_inactive": inactive,
+                                            "pending_joins": pending})
             community.next_daily_at = next_local_time(now, parse_hhmm(daily_time),
                                                       community.timezone)
         await uow.commit()

@@ -56,6 +56,9 @@ def daily_digest(params: dict[str, Any], locale: str) -> Rendered:
         _("Groups connected: {active}").format(active=fmt.number(params["groups_active"],
                                                                   locale)),
     ]
+    if params.get("pending_joins"):
+        lines.append(_("Join requests waiting for a decision: {count}").format(
+            count=fmt.number(params["pending_joins"], locale)))
     if params["groups_inactive"]:
         lines.append(_("Groups the bot was removed from: {count}").format(
             count=fmt.number(params["groups_inactive"], locale)))

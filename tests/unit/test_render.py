@@ -1,0 +1,48 @@
+"""Outbox renderers: the same row reads right in each reader's language, with numbers and
+dates formatted for that locale, and buttons whose data fits Telegram's 64 bytes."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.ui.i18n import make_i18n
+from bot.ui.render import RENDERERS, UnknownKind, render
+
+I18N = make_i18n("zh_CN")
+DIGEST = {"community": "幸福里", "day": "2026-12-02T00:00:00+00:00",
+          "timezone": "Asia/Shanghai", "groups_active": 12345, "groups_inactive": 1,
+          "pending_joins": 3}
+
+
+def test_daily_digest_in_both_languages():
+    zh = render(I18N, "daily_digest", DIGEST, "zh_CN").text
+    en = render(I18N, "daily_digest", DIGEST, "en").text
+    assert "2026年12月2日" in zh
+    assert "12,345" in zh
+    assert "December 2, 2026" in en
+    assert "Join requests waiting for a decision: 3" in en
+    assert zh != en
+
+
+def test_join_request_has_review_buttons_that_fit():
+    rendered = render(I18N, "join_request", {"resident_id": 123456789, "name": "李阿姨",
+                                             "username": "li", "household": "1号楼 3 301",
+                                             "relation": "owner"}, "en")
+    assert "李阿姨 (@li)" in rendered.text
+    assert "as owner" in rendered.text
+    data = [b.callback_data for row in rendered.reply_markup.inline_keyboard for b in row]
+    assert data == ["v1rev:approve:123456789", "v1rev:reject:123456789"]
+    assert all(len(d.encode()) <= 64 for d in data)
+
+
+@pytest.mark.parametrize("approved", [True, False])
+def test_join_decision(approved: bool):
+    text = render(I18N, "join_decided", {"household": "1号楼 3 301", "approved": approved},
+                  "en").text
+    assert ("verified resident" in text) is approved
+
+
+def test_unknown_kind_is_reported():
+    with pytest.raises(UnknownKind):
+        render(I18N, "no_such_kind", {}, "en")
+    assert {"daily_digest", "join_request", "join_decided"} <= set(RENDERERS)
