@@ -22,11 +22,12 @@ class Roster:
 
 
 async def make_roster(db: Database, clock: Clock, *, admin_id: int, name: str = "幸福里",
-                      floors: int = 3, rooms: int = 2, area: float = 90.0) -> Roster:
+                      floors: int = 3, rooms: int = 2, area: float = 90.0,
+                      locale: str = "zh_CN") -> Roster:
     """One compound, building 1号楼, floors 1..n with rooms n01..n0m."""
     info = await create_community(UnitOfWork(db, clock), creator_id=admin_id,
                                   bootstrap_admins=frozenset({admin_id}), name=name,
-                                  timezone="Asia/Shanghai", locale="zh_CN", daily_time="08:00")
+                                  timezone="Asia/Shanghai", locale=locale, daily_time="08:00")
     async with UnitOfWork(db, clock) as uow:
         session = uow.session
         compound = await roster_repo.add_unit(session, info.id, None, "compound", "幸福小区")

@@ -27,11 +27,23 @@ async def feed(app: App, update: object) -> None:
 
 @pytest.fixture
 async def roster(sqlite_db: Database, clock: FrozenClock):
-    return await make_roster(sqlite_db, clock, admin_id=ADMIN_ID)
+    """An English-speaking community: its groups speak English."""
+    return await make_roster(sqlite_db, clock, admin_id=ADMIN_ID, locale="en")
+
+
+async def english_group(app: App, fake_session: FakeSession) -> None:
+    """A group admin switches the (not yet bound) group to English."""
+    fake_session.members[(GROUP, ADMIN_ID)] = "administrator"
+    await feed(app, make_message(ADMIN, "/language", chat_id=GROUP))
+    assert "群" in fake_session.texts()[0]  # an unknown group speaks the default, Chinese
+    await feed(app, make_callback(ALICE, "v1lang:en", GROUP))
+    assert "只有" in fake_session.texts()[0], "only group admins choose the group's language"
+    await feed(app, make_callback(ADMIN, "v1lang:en", GROUP))
+    assert "Language set: English" in fake_session.texts()
 
 
 async def bind_building(app: App, fake_session: FakeSession, roster) -> int:
-    fake_session.members[(GROUP, ADMIN_ID)] = "administrator"
+    await english_group(app, fake_session)
     await feed(app, make_message(ADMIN, "/bind", chat_id=GROUP))
     assert fake_session.texts() == ["What is this group for?"]
     by = ADMIN_ID
@@ -58,6 +70,7 @@ async def bind_building(app: App, fake_session: FakeSession, roster) -> int:
 
 
 async def test_bind_refuses_non_admins(app: App, fake_session: FakeSession, roster):
+    await english_group(app, fake_session)
     fake_session.members[(GROUP, ALICE.id)] = "member"
     await feed(app, make_message(ALICE, "/bind", chat_id=GROUP))
     assert "administrator of this Telegram group" in fake_session.texts()[0]
