@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 MAX_BACKOFF = 300.0
 STALE_CLAIM = timedelta(minutes=5)
+EDIT_WAIT = 5.0  # seconds before retrying an edit whose original is not sent yet
 
 
 def backoff(attempts: int) -> float:
@@ -106,6 +107,9 @@ class OutboxSender:
             log.error("outbox %s: cannot render kind %s: %r", row.id, row.kind, exc)
             await outbox_repo.mark_failed(self.db, row.id, f"render: {exc!r}")
             return
+        if row.edit_of is not None:
+            await self._edit(row, rendered)
+            return
         try:
             message = await self._send(row, rendered)
         except TelegramRetryAfter as exc:
@@ -147,6 +151,36 @@ class OutboxSender:
         return await self.bot.send_message(row.chat_id, rendered.text,
                                            reply_markup=rendered.reply_markup,
                                            message_thread_id=thread)
+
+    async def _edit(self, row: Outgoing, rendered: Rendered) -> None:
+        """Edits the message another row sent (a poll's live counts, its final result)."""
+        status, message_id = await outbox_repo.message_of(self.db, row.edit_of)
+        if message_id is None:
+            if status == outbox_repo.FAILED:
+                await outbox_repo.mark_failed(self.db, row.id, "original message not sent")
+            else:
+                await outbox_repo.mark_retry(self.db, row.id, self.clock.now()
+                                             + timedelta(seconds=EDIT_WAIT), "waiting",
+                                             count_attempt=False)
+            return
+        try:
+            await self.bot.edit_message_text(text=rendered.text, chat_id=row.chat_id,
+                                             message_id=message_id,
+                                             reply_markup=rendered.reply_markup)
+        except TelegramRetryAfter as exc:
+            await outbox_repo.mark_retry(
+                self.db, row.id, self.clock.now() + timedelta(seconds=exc.retry_after),
+                "429", count_attempt=False)
+            return
+        except TelegramBadRequest as exc:
+            if "not modified" not in exc.message:
+                log.warning("outbox %s: edit refused: %s", row.id, exc.message)
+                await outbox_repo.mark_failed(self.db, row.id, exc.message)
+                return
+        except (TelegramServerError, TelegramNetworkError) as exc:
+            await self._retry_later(row, str(exc))
+            return
+        await outbox_repo.mark_sent(self.db, row.id, message_id, self.clock.now())
 
     async def _unreachable(self, row: Outgoing, reason: str) -> None:
         log.warning("outbox: chat %s unreachable: %s", row.chat_id, reason)

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import ChatGroup
+from storage.models import ChatGroup, Community
 from storage.upsert import upsert
 
 
@@ -58,3 +58,7 @@ async def active_chats(session: AsyncSession, community_id: int, purpose: str) -
             ChatGroup.active.is_(True),
         ).distinct()
     )).scalars())
+
+
+async def community_of(session: AsyncSession, community_id: int) -> Community:
+    return await session.get(Community, community_id)

@@ -132,6 +132,10 @@ class OutboxMessage(Base):
     not_before: Mapped[datetime]
     created_at: Mapped[datetime]
     claimed_at: Mapped[datetime | None]
+    # When set, this row edits the message another row sent instead of sending a new one.
+    edit_of: Mapped[int | None] = mapped_column(Integer, index=True)
+    # What the message is about (e.g. "survey:12"), to find its posts again.
+    ref: Mapped[str | None] = mapped_column(String(32), index=True)
     sent_at: Mapped[datetime | None]
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     error: Mapped[str | None] = mapped_column(Text)
@@ -212,3 +216,106 @@ class RosterImport(Base):
     rows: Mapped[list[Any]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(12), default="draft")
     created_at: Mapped[datetime]
+
+
+class Survey(Base):
+    """A questionnaire (or a one-question poll) put to a scope until its deadline.
+
+    `salt` keys the ballots of an anonymous survey and is wiped at closing, so afterwards
+    nobody can tell whose answers are whose; `results` is the snapshot taken at closing.
+    """
+
+    __tablename__ = "surveys"
+    __table_args__ = (Index("ix_surveys_open_deadline", "status", "deadline"),
+                      Index("ix_surveys_open_remind", "status", "remind_at"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)
+    creator_id: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(8))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    audience: Mapped[str] = mapped_column(String(12))
+    anonymous: Mapped[bool] = mapped_column(Boolean)
+    live_results: Mapped[bool] = mapped_column(Boolean)
+    deadline: Mapped[datetime]
+    remind_at: Mapped[datetime | None]
+    reminded_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(8), default="open")
+    created_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    salt: Mapped[str | None] = mapped_column(String(64))
+    results: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class SurveyScope(Base):
+    __tablename__ = "survey_scopes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+
+
+class Question(Base):
+    __tablename__ = "questions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(8))
+    text: Mapped[str] = mapped_column(String(300))
+    required: Mapped[bool] = mapped_column(Boolean)
+    max_choices: Mapped[int | None] = mapped_column(Integer)
+
+
+class QuestionOption(Base):
+    __tablename__ = "question_options"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(String(100))
+
+
+class Participation(Base):
+    """Who has answered (a user, or a household for door-to-door records): used for
+    reminders and turnout, never joined to the answers of an anonymous survey."""
+
+    __tablename__ = "participations"
+    __table_args__ = (UniqueConstraint("survey_id", "respondent_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id"))
+    respondent_key: Mapped[str] = mapped_column(String(32))
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(BigInteger)
+    source: Mapped[str] = mapped_column(String(8))
+    recorded_by: Mapped[int | None] = mapped_column(BigInteger)
+    at: Mapped[datetime]
+
+
+class Ballot(Base):
+    """One respondent's answers to a survey; `ballot_key` is the respondent key, or its
+    salted hash in an anonymous survey."""
+
+    __tablename__ = "ballots"
+    __table_args__ = (UniqueConstraint("survey_id", "ballot_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id"), index=True)
+    ballot_key: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(8))
+    at: Mapped[datetime]
+
+
+class Answer(Base):
+    __tablename__ = "answers"
+    __table_args__ = (Index("ix_answers_question_option", "question_id", "option_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ballot_id: Mapped[int] = mapped_column(ForeignKey("ballots.id", ondelete="CASCADE"),
+                                           index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"))
+    option_id: Mapped[int | None] = mapped_column(ForeignKey("question_options.id"))
+    rating: Mapped[int | None] = mapped_column(Integer)
+    text: Mapped[str | None] = mapped_column(Text)

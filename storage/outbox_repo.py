@@ -25,17 +25,43 @@ class Outgoing:
     params: dict[str, Any]
     attempts: int
     priority: int
+    edit_of: int | None = None
 
 
 def enqueue(
     session: AsyncSession, *, chat_id: int, kind: str, params: dict[str, Any], now: datetime,
     thread_id: int = 0, priority: int = 0, not_before: datetime | None = None,
-) -> None:
+    ref: str | None = None, edit_of: int | None = None,
+) -> OutboxMessage:
     """Adds a message to the session's transaction; it is sent only if that commits."""
-    session.add(OutboxMessage(
+    row = OutboxMessage(
         chat_id=chat_id, thread_id=thread_id, kind=kind, params=params, priority=priority,
-        status=PENDING, attempts=0, not_before=not_before or now, created_at=now,
-    ))
+        status=PENDING, attempts=0, not_before=not_before or now, created_at=now, ref=ref,
+        edit_of=edit_of,
+    )
+    session.add(row)
+    return row
+
+
+async def posts(session: AsyncSession, ref: str, kind: str) -> list[OutboxMessage]:
+    """The rows of one kind sent (or to be sent) about `ref`, e.g. a survey's group posts."""
+    return list((await session.execute(
+        select(OutboxMessage).where(OutboxMessage.ref == ref, OutboxMessage.kind == kind,
+                                    OutboxMessage.edit_of.is_(None))
+        .order_by(OutboxMessage.id))).scalars())
+
+
+async def pending_edit(session: AsyncSession, post_id: int) -> OutboxMessage | None:
+    return await session.scalar(select(OutboxMessage).where(
+        OutboxMessage.edit_of == post_id, OutboxMessage.status == PENDING))
+
+
+async def message_of(db: Database, row_id: int) -> tuple[str, int | None]:
+    """(status, sent message id) of a row, for an edit of what it sent."""
+    async with db.reading() as session:
+        row = (await session.execute(select(OutboxMessage.status, OutboxMessage.message_id)
+                                     .where(OutboxMessage.id == row_id))).one_or_none()
+    return (row[0], row[1]) if row else (FAILED, None)
 
 
 async def claim(db: Database, now: datetime, limit: int, busy_chats: set[int]) -> list[Outgoing]:
@@ -69,7 +95,8 @@ async def claim(db: Database, now: datetime, limit: int, busy_chats: set[int]) -
                 .values(status=SENDING, claimed_at=now)
             )
         result = [
-            Outgoing(r.id, r.chat_id, r.thread_id, r.kind, dict(r.params), r.attempts, r.priority)
+            Outgoing(r.id, r.chat_id, r.thread_id, r.kind, dict(r.params), r.attempts, r.priority,
+                     r.edit_of)
             for r in taken
         ]
         await session.commit()

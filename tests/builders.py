@@ -53,3 +53,32 @@ async def make_user(db: Database, clock: Clock, user_id: int, name: str,
         await touch_user(uow.session, user_id, first_name=name, username=username,
                          language_code=language_code, now=clock.now())
         await uow.commit()
+
+
+async def make_resident(db: Database, clock: Clock, user_id: int, household_id: int,
+                        relation: str = "owner", name: str | None = None) -> None:
+    """A verified resident of a household (as if a floor contact had approved them)."""
+    from storage.models import Resident
+
+    await make_user(db, clock, user_id, name or f"r{user_id}")
+    async with UnitOfWork(db, clock) as uow:
+        uow.session.add(Resident(user_id=user_id, household_id=household_id,
+                                 relation=relation, status="verified",
+                                 requested_at=clock.now(), decided_by=0,
+                                 decided_at=clock.now()))
+        await uow.commit()
+
+
+async def make_group(db: Database, clock: Clock, community_id: int, unit_id: int | None,
+                     chat_id: int, purpose: str = "residents", locale: str | None = None,
+                     ) -> int:
+    from storage.models import ChatGroup
+
+    async with UnitOfWork(db, clock) as uow:
+        group = ChatGroup(chat_id=chat_id, thread_id=0, title=f"g{chat_id}",
+                          community_id=community_id, unit_id=unit_id, purpose=purpose,
+                          locale=locale, active=True, created_at=clock.now(),
+                          updated_at=clock.now())
+        uow.session.add(group)
+        await uow.commit()
+        return group.id

@@ -11,6 +11,7 @@ from functools import partial
 
 from bot.domain.clock import Clock
 from bot.services.communities import run_daily_jobs
+from bot.services.survey_close import close_due_surveys, send_due_reminders
 from storage import Database, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -26,7 +27,11 @@ class SweepConfig:
 
 def default_tasks(config: SweepConfig) -> list[tuple[str, SweepTask]]:
     """Every kind of due row, in the order they are swept."""
-    return [("daily", partial(run_daily_jobs, daily_time=config.daily_time))]
+    return [
+        ("close_surveys", close_due_surveys),
+        ("survey_reminders", send_due_reminders),
+        ("daily", partial(run_daily_jobs, daily_time=config.daily_time)),
+    ]
 
 
 async def sweep(
