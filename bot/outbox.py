@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from aiogram import Bot
 from aiogram.exceptions import (
+    TelegramAPIError,
     TelegramBadRequest,
     TelegramForbiddenError,
     TelegramMigrateToChat,
@@ -58,6 +59,12 @@ class OutboxSender:
         self._wake = asyncio.Event()
         self._in_flight: dict[int, asyncio.Task[None]] = {}
         self._stopping = False
+        self._username: str | None = None
+
+    async def _bot_username(self) -> str:
+        if self._username is None:
+            self._username = (await self.bot.me()).username or ""
+        return self._username
 
     def wake(self) -> None:
         """Tells the sender new rows may be due (called after each update and sweep)."""
@@ -102,7 +109,12 @@ class OutboxSender:
     async def _deliver(self, row: Outgoing, locale: str) -> None:
         LANE.set("bulk")
         try:
-            rendered = render(self.i18n, row.kind, row.params, locale)
+            username = await self._bot_username()
+        except TelegramAPIError as exc:
+            await self._retry_later(row, str(exc))
+            return
+        try:
+            rendered = render(self.i18n, row.kind, row.params, locale, username)
         except (UnknownKind, KeyError, ValueError) as exc:
             log.error("outbox %s: cannot render kind %s: %r", row.id, row.kind, exc)
             await outbox_repo.mark_failed(self.db, row.id, f"render: {exc!r}")

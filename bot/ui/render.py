@@ -24,7 +24,16 @@ class Rendered:
     document: tuple[str, bytes] | None = None
 
 
-Renderer = Callable[[dict[str, Any], str], Rendered]
+@dataclass(frozen=True)
+class RenderContext:
+    """What a renderer knows besides the row: the reader's locale and the bot's username
+    (for deep links such as https://t.me/<bot>?start=…)."""
+
+    locale: str
+    bot_username: str = ""
+
+
+Renderer = Callable[[dict[str, Any], RenderContext], Rendered]
 RENDERERS: dict[str, Renderer] = {}
 
 
@@ -39,16 +48,18 @@ def renderer(kind: str) -> Callable[[Renderer], Renderer]:
     return register
 
 
-def render(i18n: I18n, kind: str, params: dict[str, Any], locale: str) -> Rendered:
+def render(i18n: I18n, kind: str, params: dict[str, Any], locale: str,
+           bot_username: str = "") -> Rendered:
     function = RENDERERS.get(kind)
     if function is None:
         raise UnknownKind(kind)
     with i18n.context(), i18n.use_locale(locale):
-        return function(params, locale)
+        return function(params, RenderContext(locale, bot_username))
 
 
 @renderer("daily_digest")
-def daily_digest(params: dict[str, Any], locale: str) -> Rendered:
+def daily_digest(params: dict[str, Any], ctx: RenderContext) -> Rendered:
+    locale = ctx.locale
     day = fmt.day(datetime.fromisoformat(params["day"]), params["timezone"], locale)
     lines = [
         _("📋 Daily digest of {community} — {day}").format(community=params["community"],
@@ -66,7 +77,7 @@ def daily_digest(params: dict[str, Any], locale: str) -> Rendered:
 
 
 @renderer("join_request")
-def join_request(params: dict[str, Any], locale: str) -> Rendered:
+def join_request(params: dict[str, Any], ctx: RenderContext) -> Rendered:
     name = params["name"] or _("(no name)")
     if params.get("username"):
         name = f"{name} (@{params['username']})"
@@ -77,7 +88,7 @@ def join_request(params: dict[str, Any], locale: str) -> Rendered:
 
 
 @renderer("join_decided")
-def join_decided(params: dict[str, Any], locale: str) -> Rendered:
+def join_decided(params: dict[str, Any], ctx: RenderContext) -> Rendered:
     if params["approved"]:
         text = _("✅ You are now a verified resident of {household}. You can take part in "
                  "its surveys and votes.").format(household=params["household"])
