@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 MAX_BACKOFF = 300.0
 STALE_CLAIM = timedelta(minutes=5)
+CAPTION_LIMIT = 1024  # Telegram's limit for a photo's or document's caption
 EDIT_WAIT = 5.0  # seconds before retrying an edit whose original is not sent yet
 
 
@@ -150,6 +151,15 @@ class OutboxSender:
 
     async def _send(self, row: Outgoing, rendered: Rendered) -> Message:
         thread = row.thread_id or None
+        if rendered.photo is not None and len(rendered.text) > CAPTION_LIMIT:
+            # Too long for a caption: the text first (its id is the one kept), then the image.
+            message = await self.bot.send_message(row.chat_id, rendered.text,
+                                                  reply_markup=rendered.reply_markup,
+                                                  message_thread_id=thread)
+            await self.bot.send_photo(row.chat_id, BufferedInputFile(rendered.photo,
+                                                                     "chart.png"),
+                                      message_thread_id=thread)
+            return message
         if rendered.photo is not None:
             return await self.bot.send_photo(
                 row.chat_id, BufferedInputFile(rendered.photo, "chart.png"),
