@@ -156,9 +156,7 @@ class OutboxSender:
             message = await self.bot.send_message(row.chat_id, rendered.text,
                                                   reply_markup=rendered.reply_markup,
                                                   message_thread_id=thread)
-            await self.bot.send_photo(row.chat_id, BufferedInputFile(rendered.photo,
-                                                                     "chart.png"),
-                                      message_thread_id=thread)
+            await self._send_follow_up_photo(row, rendered.photo)
             return message
         if rendered.photo is not None:
             return await self.bot.send_photo(
@@ -173,6 +171,21 @@ class OutboxSender:
         return await self.bot.send_message(row.chat_id, rendered.text,
                                            reply_markup=rendered.reply_markup,
                                            message_thread_id=thread)
+
+    async def _send_follow_up_photo(self, row: Outgoing, photo: bytes) -> None:
+        """Sends the image that follows a long text. The text is out already, so the row
+        must not be retried: waits out a 429 here, and logs any other failure."""
+        for _attempt in range(3):
+            try:
+                await self.bot.send_photo(row.chat_id, BufferedInputFile(photo, "chart.png"),
+                                          message_thread_id=row.thread_id or None)
+                return
+            except TelegramRetryAfter as exc:
+                await asyncio.sleep(exc.retry_after)
+            except TelegramAPIError as exc:
+                log.warning("outbox %s: the image after the text failed: %s", row.id, exc)
+                return
+        log.warning("outbox %s: the image after the text was not sent", row.id)
 
     async def _edit(self, row: Outgoing, rendered: Rendered) -> None:
         """Edits the message another row sent (a poll's live counts, its final result)."""
