@@ -4,6 +4,8 @@
 from aiogram import Router
 
 from conversations import (
+    answer_survey,
+    door_to_door,
     edit_roster,
     import_roster,
     join_household,
@@ -16,7 +18,8 @@ def make_router() -> Router:
     router = Router(name="conversations")
     router.include_routers(new_community.make_router(), join_household.make_router(),
                            manage_roles.make_router(), edit_roster.make_router(),
-                           import_roster.make_router())
+                           import_roster.make_router(), answer_survey.make_router(),
+                           door_to_door.make_router())
     return router
 
 

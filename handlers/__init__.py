@@ -4,7 +4,17 @@ Routers are built fresh for every Dispatcher (tests run several in one process).
 
 from aiogram import Router
 
-from handlers import basic, binding, errors, fallback, groups, join_review, language, profile
+from handlers import (
+    basic,
+    binding,
+    errors,
+    fallback,
+    groups,
+    join_review,
+    language,
+    polls,
+    profile,
+)
 
 
 def make_router() -> Router:
@@ -13,7 +23,8 @@ def make_router() -> Router:
     router = Router(name="handlers")
     router.include_routers(errors.make_router(), basic.make_router(), language.make_router(),
                            groups.make_router(), binding.make_router(),
-                           join_review.make_router(), profile.make_router())
+                           join_review.make_router(), profile.make_router(),
+                           polls.make_router())
     return router
 
 

@@ -121,6 +121,10 @@ async def _previous(session: Any, survey: Survey, view: SurveyView, user_id: int
                     household: int) -> dict[int, AnswerValue]:
     key = respondent_key(Audience(survey.audience), user_id=user_id, household_id=household)
     rows = await surveys_repo.ballot_answers(session, survey.id, ballot_key(key, survey.salt))
+    if not rows:
+        # What a floor contact recorded at the door, for the resident to check or change.
+        rows = await surveys_repo.ballot_answers(session, survey.id,
+                                                 ballot_key(f"h{household}", survey.salt))
     found: dict[int, AnswerValue] = {}
     for question_id, option_id, rating, text in rows:
         old = found.get(question_id, AnswerValue())

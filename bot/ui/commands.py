@@ -38,6 +38,8 @@ COMMANDS: tuple[CommandInfo, ...] = (
                 frozenset({PRIVATE})),
     CommandInfo("roster", __("Homes of your floor: who has joined (floor contacts)"),
                 Audience.ORGANIZER, frozenset({PRIVATE})),
+    CommandInfo("pending", __("Homes of your floors that have not answered a survey (door "
+                              "to door)"), Audience.ORGANIZER, frozenset({PRIVATE})),
     CommandInfo("roles", __("Grant or remove roles"), Audience.MANAGER, frozenset({PRIVATE})),
     CommandInfo("units", __("Add or correct buildings, floors and rooms"), Audience.MANAGER,
                 frozenset({PRIVATE})),
