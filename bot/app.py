@@ -62,6 +62,9 @@ class App:
 
     async def stop_background(self) -> None:
         if self.scheduler.running:
+            # shutdown() cancels a running job: let a sweep in progress finish first.
+            self.scheduler.pause()
+            await self.sweeper.wait_idle()
             self.scheduler.shutdown(wait=False)
         await self.sender.stop()
         for task in self._tasks:

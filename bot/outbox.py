@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 MAX_BACKOFF = 300.0
 STALE_CLAIM = timedelta(minutes=5)
+RECOVERY_EVERY = timedelta(minutes=1)
 CAPTION_LIMIT = 1024  # Telegram's limit for a photo's or document's caption
 EDIT_WAIT = 5.0  # seconds before retrying an edit whose original is not sent yet
 
@@ -60,6 +61,8 @@ class OutboxSender:
         self._wake = asyncio.Event()
         self._in_flight: dict[int, asyncio.Task[None]] = {}
         self._stopping = False
+        self._started = False
+        self._stopped = asyncio.Event()
         self._username: str | None = None
 
     async def _bot_username(self) -> str:
@@ -72,21 +75,40 @@ class OutboxSender:
         self._wake.set()
 
     async def run(self) -> None:
-        recovered = await outbox_repo.recover_interrupted(self.db, self.clock.now() - STALE_CLAIM)
-        if recovered:
-            log.warning("outbox: %d rows were interrupted mid-send and not resent", recovered)
+        self._started = True
+        try:
+            await self._loop()
+        finally:
+            self._stopped.set()
+
+    async def _loop(self) -> None:
+        next_recovery = self.clock.now()
         while not self._stopping:
+            if self.clock.now() >= next_recovery:
+                await self._recover_interrupted()
+                next_recovery = self.clock.now() + RECOVERY_EVERY
             sent_any = await self.drain_once()
             if not sent_any:
                 self._wake.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self.idle_poll)
 
+    async def _recover_interrupted(self) -> None:
+        """Rows a dead process left 'sending' block their chat: once their claim is stale
+        they are marked failed (not resent: Telegram has no idempotency key)."""
+        recovered = await outbox_repo.recover_interrupted(self.db, self.clock.now() - STALE_CLAIM)
+        if recovered:
+            log.warning("outbox: %d rows were interrupted mid-send and not resent", recovered)
+
     async def stop(self) -> None:
+        """Stops claiming, then waits for every send already started (also those started
+        by a claim that was under way), so no row is left half-sent."""
         self._stopping = True
         self._wake.set()
-        if self._in_flight:
-            await asyncio.gather(*self._in_flight.values(), return_exceptions=True)
+        if self._started:
+            await self._stopped.wait()
+        while self._in_flight:
+            await asyncio.gather(*list(self._in_flight.values()), return_exceptions=True)
 
     async def drain_once(self) -> bool:
         """Claims what can go now and starts sending it; returns whether anything started."""

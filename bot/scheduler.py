@@ -7,6 +7,7 @@ together (rows are claimed with SKIP LOCKED on PostgreSQL).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import timedelta
@@ -29,12 +30,19 @@ class Sweeper:
         on_done: Callable[[], None] = lambda: None,
     ) -> None:
         self.db, self.clock, self.tasks, self.on_done = db, clock, tasks, on_done
+        self._running = asyncio.Lock()
 
     async def run(self) -> dict[str, int]:
-        try:
-            return await sweep(self.db, self.clock, self.tasks)
-        finally:
-            self.on_done()
+        async with self._running:
+            try:
+                return await sweep(self.db, self.clock, self.tasks)
+            finally:
+                self.on_done()
+
+    async def wait_idle(self) -> None:
+        """Returns once no sweep is in progress."""
+        async with self._running:
+            pass
 
 
 def make_scheduler(sweeper: Sweeper, db: Database, clock: Clock, interval: float,

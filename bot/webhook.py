@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
@@ -57,7 +58,12 @@ async def run_webhook(app: App) -> None:
     site = web.TCPSite(runner, host, port)
     await site.start()
     log.info("webhook server listening on %s:%s", host, port)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
     try:
-        await asyncio.Event().wait()
+        await stop.wait()
+        log.info("stopping the webhook server")
     finally:
-        await runner.cleanup()
+        await runner.cleanup()  # on_shutdown: the dispatcher's shutdown, stop_background
