@@ -300,7 +300,11 @@ async def test_door_to_door(app: App, fake_session: FakeSession, world, sqlite_d
     assert tuple(record) == ("door", CONTACT.id, clock.now())
 
     await eve.send(f"/start s_{survey_id}")  # the resident may change it: hers wins
-    await eve.answer_quickly(first="No")
+    await eve.press("▶️ Start")
+    await eve.press("No")
+    await eve.press("Next ➡️")  # "Cost" comes ticked: what the contact recorded at her door
+    await eve.press("Skip ⏭")
+    await eve.press("Skip ⏭")
     assert "Your answers were recorded" in (await eve.press("✅ Submit"))[0]
 
     (homes,) = await contact.press("➡️ Next home")
