@@ -5,6 +5,8 @@ from aiogram import Router
 
 from conversations import (
     answer_survey,
+    create_poll,
+    create_survey,
     door_to_door,
     edit_roster,
     import_roster,
@@ -19,7 +21,8 @@ def make_router() -> Router:
     router.include_routers(new_community.make_router(), join_household.make_router(),
                            manage_roles.make_router(), edit_roster.make_router(),
                            import_roster.make_router(), answer_survey.make_router(),
-                           door_to_door.make_router())
+                           door_to_door.make_router(), create_survey.make_router(),
+                           create_poll.make_router())
     return router
 
 

@@ -38,6 +38,10 @@ COMMANDS: tuple[CommandInfo, ...] = (
                 frozenset({PRIVATE})),
     CommandInfo("roster", __("Homes of your floor: who has joined (floor contacts)"),
                 Audience.ORGANIZER, frozenset({PRIVATE})),
+    CommandInfo("survey", __("Create a survey for your building or floor"),
+                Audience.ORGANIZER, frozenset({PRIVATE})),
+    CommandInfo("poll", __("Create a one-question poll posted in the groups"),
+                Audience.ORGANIZER, frozenset({PRIVATE})),
     CommandInfo("pending", __("Homes of your floors that have not answered a survey (door "
                               "to door)"), Audience.ORGANIZER, frozenset({PRIVATE})),
     CommandInfo("roles", __("Grant or remove roles"), Audience.MANAGER, frozenset({PRIVATE})),

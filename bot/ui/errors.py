@@ -86,6 +86,68 @@ def describe(error: ServiceError) -> str:
         "import_not_pending": lambda: _(
             "This import was cancelled or replaced by a newer file. Send the file again to "
             "import it."),
+        # survey drafting
+        "not_organizer": lambda: _(
+            "Surveys and polls are created by committee members, building leads and floor "
+            "contacts. Ask your committee if you would like to organize one."),
+        "no_scope": lambda: _("Please choose at least one building or floor, or the whole "
+                              "community."),
+        "title_empty": lambda: _("The title cannot be empty. Please send a title."),
+        "title_too_long": lambda: _(
+            "That title is {length} characters long; the limit is {limit}. Please send a "
+            "shorter one.").format(length=d.get("length"), limit=d.get("limit")),
+        "description_too_long": lambda: _(
+            "That description is {length} characters long; the limit is {limit}. Please "
+            "send a shorter one.").format(length=d.get("length"), limit=d.get("limit")),
+        "question_empty": lambda: _("The question cannot be empty. Please send it again."),
+        "question_too_long": lambda: _(
+            "That question is {length} characters long; the limit is {limit}. Please send a "
+            "shorter one.").format(length=d.get("length"), limit=d.get("limit")),
+        "too_few_options": lambda: _(
+            "Please send at least {minimum} options, one per line.").format(
+                minimum=d.get("minimum")),
+        "too_many_options": lambda: _(
+            "That is {count} options; the limit is {limit}. Please send at most {limit}, "
+            "one per line.").format(count=d.get("count"), limit=d.get("limit")),
+        "bad_option": lambda: _(
+            "Each option must be 1 to {limit} characters long. Please send them again, one "
+            "per line.").format(limit=d.get("limit")),
+        "duplicate_option": lambda: _(
+            "Two options are the same. Please send them again, each one different."),
+        "bad_max_choices": lambda: _("Please choose a number from 1 to {limit}.").format(
+            limit=d.get("limit")),
+        "no_questions": lambda: _(
+            "A survey needs at least one question. Please add one."),
+        "too_many_questions": lambda: _("A survey can have at most {limit} questions.")
+        .format(limit=d.get("limit")),
+        "deadline_too_soon": lambda: _(
+            "The deadline must be at least {hours} h from now. Please choose a later "
+            "time.").format(hours=d.get("hours")),
+        "bad_deadline": lambda: _(
+            "I could not read that date. Please write it like 2026-12-05 18:00, or press a "
+            "button."),
+        # answering
+        "closed": lambda: _("This survey or poll is closed: answers are no longer "
+                            "accepted."),
+        "not_verified": lambda: _(
+            "Only verified residents can answer. To join, press “Join” in your building's "
+            "group and choose your home; your floor contact will confirm you."),
+        "not_in_scope": lambda: _("This survey is for other buildings or floors, not for "
+                                  "your home."),
+        "not_owner": lambda: _("Only owners can answer this survey."),
+        "answer_required": lambda: _("Please answer every question that is not optional."),
+        "too_many_choices": lambda: _("Please choose at most {limit}.").format(
+            limit=d.get("limit")),
+        "text_too_long": lambda: _(
+            "Your answer is {length} characters long; the limit is {limit}. Please send a "
+            "shorter one.").format(length=d.get("length"), limit=d.get("limit")),
+        "bad_answer": lambda: _("This survey has changed. Please open it again."),
+        "not_floor_contact": lambda: _(
+            "Door-to-door answers are recorded by the floor contact or building lead of "
+            "that floor."),
+        "answered_by_resident": lambda: _(
+            "A resident of this home has answered in person; their own answer counts, so "
+            "nothing was recorded."),
     }
     found = messages.get(error.code)
     if found is not None:

@@ -16,8 +16,11 @@ def babel_locale(locale: str) -> Locale:
 
 def when(value: datetime, timezone: str, locale: str) -> str:
     """A moment as the reader's clock shows it in the community's timezone."""
-    return format_datetime(value, "medium", tzinfo=ZoneInfo(timezone),
-                           locale=babel_locale(locale))
+    moment = value.astimezone(ZoneInfo(timezone))
+    loc = babel_locale(locale)
+    # Date and time without seconds, in the locale's own order ("2026年12月8日 18:00").
+    return format_datetime(moment, loc.datetime_formats["medium"].format(
+        loc.time_formats["short"], loc.date_formats["medium"]), locale=loc)
 
 
 def day(value: datetime, timezone: str, locale: str) -> str:
