@@ -1,0 +1,353 @@
+"""Benchmark of incoming updates through the real Dispatcher and the real database.
+
+Each update is a `/start` from a new private user, fed to the aiogram Dispatcher that
+`build_app` wires (inbox, locale and FSM middlewares, the real routers): the handler records
+the user (`register_user`, one write transaction with the inbox row), clears the flow state
+and replies. Replies go to a session that answers at once and a pacer with no practical limit,
+so neither Telegram nor pacing is measured — only the bot and its database.
+
+Measured, on an SQLite file and on PostgreSQL (skipped with a reason when unreachable):
+
+* throughput: N updates (`--updates`, default 2,000) in flight at most `--concurrency` (100)
+  at a time, as polling with `handle_as_tasks` runs them → updates/s, and the CPU time of the
+  process per update (all threads; other load on the machine moves it far less);
+* latency at a fixed offered load: `--rate` (100) updates/s for `--seconds` (10), arrivals on
+  a timer, each measured from its scheduled arrival to the end of its handling → p50/p99 ms;
+* the floor: a bare Dispatcher with a no-op handler, measured the same way in the same run;
+* resident memory of the process at the end (VmRSS, and the peak VmHWM, from /proc).
+
+Targets: ≥ 300 DB-writing updates/s on SQLite; p99 ≤ 100 ms at 100 updates/s;
+RSS ≤ 150 MB.
+
+    /work/venv/bin/python bench/dispatch.py [--updates N] [--backends sqlite,postgres]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import cProfile
+import itertools
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.base import BaseSession
+from aiogram.methods import TelegramMethod
+from aiogram.methods.base import TelegramType
+from aiogram.types import Chat, Message, Update, User
+from sqlalchemy import func, select, text
+
+from bot.app import build_app
+from bot.config import Settings
+from bot.domain.clock import SystemClock
+from bot.pacer import Pacer
+from storage import Database
+from storage.migrate import upgrade
+from storage.models import InboxEntry
+from storage.models import User as UserRow
+
+PG_URL = os.environ.get("ZHONGYI_TEST_PG", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+TOKEN = "123456:BENCH-TOKEN-abcdefghijklmnop"
+BOT_USER = User(id=123456, is_bot=True, first_name="Zhongyi", username="zhongyi_bench_bot")
+TARGET_UPDATES_PER_S = 300.0
+TARGET_P99_MS = 100.0
+TARGET_RSS_MB = 150.0
+WARMUP = 50
+
+Feed = Callable[[Update], Awaitable[Any]]
+
+
+class InstantSession(BaseSession):
+    """Answers every Bot API call at once; serializes the parameters like a real session."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sent = 0
+        self._ids = itertools.count(1)
+
+    async def make_request(
+        self, bot: Bot, method: TelegramMethod[TelegramType],
+        timeout: int | None = None,  # noqa: ASYNC109 - aiogram's signature
+    ) -> Any:
+        for value in method.model_dump(warnings=False).values():
+            self.prepare_value(value, bot=bot, files={})
+        name = method.__api_method__
+        if name == "getMe":
+            return BOT_USER
+        if name in ("sendMessage", "sendPhoto", "sendDocument"):
+            self.sent += 1
+            chat_id = method.chat_id  # type: ignore[attr-defined]
+            return Message(message_id=next(self._ids), date=datetime.now(UTC),
+                           chat=Chat(id=chat_id, type="private" if chat_id > 0 else "group"),
+                           from_user=BOT_USER, text=getattr(method, "text", None))
+        return True
+
+    async def stream_content(self, *args: Any, **kwargs: Any) -> AsyncIterator[bytes]:
+        raise NotImplementedError
+        yield b""  # pragma: no cover
+
+    async def close(self) -> None:
+        return None
+
+
+class Ids:
+    """Distinct user and update ids for the whole run, so every update writes its own row."""
+
+    def __init__(self) -> None:
+        self.users = itertools.count(10_000_001)
+        self.updates = itertools.count(1)
+
+    def starts(self, n: int, bot: Bot) -> list[Update]:
+        """`/start` from n new private users, mounted on `bot` like polling's updates."""
+        result = []
+        for _ in range(n):
+            user_id, update_id = next(self.users), next(self.updates)
+            message = {
+                "message_id": update_id, "date": int(time.time()),
+                "chat": {"id": user_id, "type": "private", "first_name": f"居民{user_id}"},
+                "from": {"id": user_id, "is_bot": False, "first_name": f"居民{user_id}",
+                         "language_code": "zh-hans"},
+                "text": "/start", "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+            }
+            result.append(Update.model_validate({"update_id": update_id, "message": message},
+                                                context={"bot": bot}))
+        return result
+
+
+@dataclass
+class Result:
+    backend: str
+    updates_per_s: float
+    cpu_ms: float
+    p50_ms: float
+    p99_ms: float
+    failures: int
+    note: str = ""
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+async def throughput(feed: Feed, updates: list[Update],
+                     concurrency: int) -> tuple[float, float, int]:
+    """Updates/s with at most `concurrency` in flight, CPU ms per update (all threads of
+    the process: a figure that other load on the machine barely moves) and failures."""
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one(update: Update) -> None:
+        async with gate:
+            await feed(update)
+
+    started, cpu = time.perf_counter(), time.process_time()
+    outcomes = await asyncio.gather(*(one(u) for u in updates), return_exceptions=True)
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    failed = sum(isinstance(o, BaseException) for o in outcomes)
+    return len(updates) / elapsed, cpu * 1000 / len(updates), failed
+
+
+async def latency(feed: Feed, updates: list[Update], rate: float) -> tuple[list[float], int]:
+    """Feeds one update every 1/rate s; each latency runs from its scheduled arrival, so a
+    backlog shows up as latency instead of slowing the arrivals down."""
+    loop = asyncio.get_running_loop()
+    start = loop.time() + 0.05
+    latencies: list[float] = []
+
+    async def one(update: Update, due: float) -> None:
+        await feed(update)
+        latencies.append((loop.time() - due) * 1000)
+
+    tasks = []
+    for index, update in enumerate(updates):
+        due = start + index / rate
+        if (delay := due - loop.time()) > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(one(update, due)))
+    outcomes = await asyncio.gather(*tasks, return_exceptions=True)
+    return latencies, sum(isinstance(o, BaseException) for o in outcomes)
+
+
+async def measure(name: str, dp: Dispatcher, bot: Bot, ids: Ids,
+                  args: argparse.Namespace, profile: cProfile.Profile | None = None) -> Result:
+    async def feed(update: Update) -> Any:
+        return await dp.feed_update(bot, update)
+
+    await throughput(feed, ids.starts(WARMUP, bot), args.concurrency)
+    batch = ids.starts(args.updates, bot)
+    if profile is not None:
+        profile.enable()
+    rate, cpu_ms, failed = await throughput(feed, batch, args.concurrency)
+    if profile is not None:
+        profile.disable()
+    lat, failed_lat = await latency(feed, ids.starts(int(args.rate * args.seconds), bot),
+                                    args.rate)
+    return Result(name, rate, cpu_ms, percentile(lat, 50), percentile(lat, 99),
+                  failed + failed_lat)
+
+
+async def bench_floor(ids: Ids, args: argparse.Namespace) -> Result:
+    """The same measurements on a bare Dispatcher whose only handler does nothing."""
+    dp = Dispatcher()
+
+    async def noop(message: Message) -> None:
+        return None
+
+    dp.message.register(noop)
+    bot = Bot(TOKEN, session=InstantSession())
+    return await measure("floor (bare)", dp, bot, ids, args)
+
+
+async def bench_app(name: str, db: Database, ids: Ids, args: argparse.Namespace) -> Result:
+    session = InstantSession()
+    settings = Settings(telegram_bot_token=TOKEN, _env_file=None)
+    app = build_app(settings, SystemClock(), session=session, db=db,
+                    pacer=Pacer(1e9, chat_per_second=1e9, chat_burst=10**9))
+    profile = cProfile.Profile() if args.profile and name == "sqlite" else None
+    result = await measure(name, app.dp, app.bot, ids, args, profile)
+    if profile is not None:
+        profile.dump_stats(args.profile)
+        print(f"  (cProfile of the SQLite throughput phase written to {args.profile})")
+    expected = WARMUP + args.updates + int(args.rate * args.seconds)
+    async with db.reading() as check:
+        users = await check.scalar(select(func.count()).select_from(UserRow))
+        inbox = await check.scalar(select(func.count()).select_from(InboxEntry))
+    if not users == inbox == session.sent == expected:
+        result.note = (f"expected {expected} users/inbox rows/replies, "
+                       f"got {users}/{inbox}/{session.sent}")
+    return result
+
+
+@contextlib.asynccontextmanager
+async def postgres() -> AsyncIterator[Database | str]:
+    """A migrated database in a fresh schema, dropped at the end; or why there is none."""
+    admin = Database(PG_URL, connect_args={"timeout": 5})
+    schema = f"bench_{uuid.uuid4().hex[:12]}"
+    try:
+        async with admin.engine.begin() as conn:
+            await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as exc:
+        await admin.dispose()
+        yield f"PostgreSQL not reachable at {PG_URL} ({exc.__class__.__name__}: {exc})"
+        return
+    db = Database(PG_URL, connect_args={"server_settings": {"search_path": schema}})
+    try:
+        await upgrade(db)
+        yield db
+    finally:
+        await db.dispose()
+        async with admin.engine.begin() as conn:
+            await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        await admin.dispose()
+
+
+def memory_mb() -> tuple[float, float]:
+    """(VmRSS, VmHWM) of this process in MB."""
+    fields = {}
+    for line in Path("/proc/self/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            fields[key] = int(value.split()[0]) / 1024
+    return fields["VmRSS"], fields["VmHWM"]
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "MISS"
+
+
+def bare_aiogram_rss() -> float | None:
+    """VmRSS (MB) of a fresh interpreter that only imports aiogram: the floor of any bot."""
+    code = ("import aiogram, pathlib; print([l.split()[1] for l in pathlib.Path("
+            "'/proc/self/status').read_text().splitlines() if l.startswith('VmRSS')][0])")
+    try:
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             timeout=120, check=True).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return int(out.strip()) / 1024
+
+
+def report(results: list[Result], skipped: list[str], args: argparse.Namespace,
+           rss_imported: float) -> None:
+    rss, peak = memory_mb()
+    bare = bare_aiogram_rss()
+    print()
+    print(f"{'backend':<14}{'updates/s':>11}{'CPU ms/upd':>12}{'p50 ms':>10}{'p99 ms':>10}"
+          f"{'failed':>8}")
+    for r in results:
+        print(f"{r.backend:<14}{r.updates_per_s:>11.0f}{r.cpu_ms:>12.2f}{r.p50_ms:>10.1f}"
+              f"{r.p99_ms:>10.1f}{r.failures:>8}  {r.note}")
+    for line in skipped:
+        print(f"SKIP {line}")
+    print()
+    print(f"throughput: {args.updates} updates, at most {args.concurrency} in flight; "
+          f"latency: {args.rate:g} updates/s offered for {args.seconds:g} s")
+    rows: list[tuple[str, str, bool]] = []
+    for r in results:
+        if r.backend == "sqlite":
+            rows.append((f"sqlite updates/s >= {TARGET_UPDATES_PER_S:.0f}",
+                         f"{r.updates_per_s:.0f}", r.updates_per_s >= TARGET_UPDATES_PER_S))
+        if not r.backend.startswith("floor"):
+            rows.append((f"{r.backend} p99 <= {TARGET_P99_MS:.0f} ms at {args.rate:g}/s",
+                         f"{r.p99_ms:.1f} ms", r.p99_ms <= TARGET_P99_MS))
+    rows.append((f"RSS <= {TARGET_RSS_MB:.0f} MB", f"{rss:.1f} MB", rss <= TARGET_RSS_MB))
+    print(f"{'target':<34}{'measured':>12}")
+    for label, value, ok in rows:
+        print(f"{label:<34}{value:>12}  {verdict(ok)}")
+    print(f"(load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs; "
+          "other processes on the machine lower updates/s and raise latency)")
+    print(f"(RSS: peak {peak:.1f} MB; {rss_imported:.1f} MB after imports, before any update; "
+          + (f"a bare `import aiogram` process: {bare:.1f} MB)" if bare else "bare: n/a)"))
+
+
+async def run(args: argparse.Namespace) -> None:
+    rss_imported, _ = memory_mb()
+    ids = Ids()
+    results = [await bench_floor(ids, args)]
+    skipped: list[str] = []
+    backends = args.backends.split(",")
+    if "sqlite" in backends:
+        with tempfile.TemporaryDirectory(prefix="zhongyi-bench-") as tmp:
+            db = Database(f"sqlite+aiosqlite:///{tmp}/zhongyi.sqlite3")
+            await upgrade(db)
+            try:
+                results.append(await bench_app("sqlite", db, ids, args))
+            finally:
+                await db.dispose()
+    if "postgres" in backends:
+        async with postgres() as db:
+            if isinstance(db, str):
+                skipped.append(db)
+            else:
+                results.append(await bench_app("postgres", db, ids, args))
+    report(results, skipped, args, rss_imported)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--updates", type=int, default=2000, help="updates for throughput")
+    parser.add_argument("--concurrency", type=int, default=100, help="updates in flight")
+    parser.add_argument("--rate", type=float, default=100.0, help="offered load, updates/s")
+    parser.add_argument("--seconds", type=float, default=10.0, help="length of the load")
+    parser.add_argument("--backends", default="sqlite,postgres", help="sqlite,postgres")
+    parser.add_argument("--profile", metavar="FILE",
+                        help="write a cProfile of the SQLite throughput phase to FILE")
+    asyncio.run(run(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()
