@@ -107,8 +107,9 @@ def build_app(settings: Settings, clock: Clock | None = None, *,
                       on_done=sender.wake)
     storage, isolation = _fsm(settings, db, clock)
     dp = Dispatcher(storage=storage, events_isolation=isolation)
-    dp.update.outer_middleware(InboxMiddleware(db, clock, on_done=sender.wake))
-    LocaleMiddleware(i18n, db, clock, settings.default_locale).setup(dp)
+    dp.update.outer_middleware(InboxMiddleware(db, clock, settings.default_locale,
+                                               on_done=sender.wake))
+    LocaleMiddleware(i18n).setup(dp)
     dp.include_router(build_router())
     dp["settings"] = settings
     dp["clock"] = clock

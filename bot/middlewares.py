@@ -8,23 +8,26 @@ from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update, User
-from aiogram.utils.i18n import I18n, I18nMiddleware
+from aiogram.utils.i18n import I18nMiddleware
 
 from bot.domain.clock import Clock
-from bot.services.users import resolve_group_locale, resolve_user_locale
+from bot.services.context import update_context
 from storage import Database, DuplicateUpdate, UnitOfWork
-from storage.uow import record_update, update_seen
+from storage.uow import record_update
 
 log = logging.getLogger(__name__)
 
 
 class InboxMiddleware(BaseMiddleware):
     """Skips an update already handled; gives the handlers a unit of work carrying the
-    update id, whose first commit records the update with its effects."""
+    update id, whose first commit records the update with its effects. The same read tells
+    the reader's language (see LocaleMiddleware)."""
 
-    def __init__(self, db: Database, clock: Clock, on_done: Callable[[], None]) -> None:
+    def __init__(self, db: Database, clock: Clock, default_locale: str,
+                 on_done: Callable[[], None]) -> None:
         self.db = db
         self.clock = clock
+        self.default_locale = default_locale
         self.on_done = on_done
 
     async def __call__(
@@ -34,11 +37,20 @@ class InboxMiddleware(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         assert isinstance(event, Update)
-        if await update_seen(self.db, event.update_id):
+        chat = data.get("event_chat")
+        user: User | None = data.get("event_from_user")
+        in_group = chat is not None and chat.type in ("group", "supergroup")
+        context = await update_context(
+            self.db, update_id=event.update_id,
+            user_id=user.id if user else None,
+            language_code=user.language_code if user else None,
+            group_chat_id=chat.id if in_group else None, fallback=self.default_locale)
+        if context.seen:
             log.info("update %s was handled already; skipped", event.update_id)
             return None
         uow = UnitOfWork(self.db, self.clock, update_id=event.update_id)
         data["uow"] = uow
+        data["locale"] = context.locale
         try:
             result = await handler(event, data)
         except DuplicateUpdate:
@@ -52,25 +64,9 @@ class InboxMiddleware(BaseMiddleware):
 
 
 class LocaleMiddleware(I18nMiddleware):
-    """Private chats: the user's choice, Telegram's language, the community default.
-    Groups: the group's own setting, then its community's default."""
-
-    def __init__(self, i18n: I18n, db: Database, clock: Clock, default_locale: str) -> None:
-        super().__init__(i18n)
-        self.db = db
-        self.clock = clock
-        self.default_locale = default_locale
+    """Sets the locale the inbox middleware resolved: private chats the user's choice,
+    Telegram's language, the community default; groups their own setting, then their
+    community's default."""
 
     async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
-        chat = data.get("event_chat")
-        user: User | None = data.get("event_from_user")
-        uow = UnitOfWork(self.db, self.clock)
-        if chat is not None and chat.type in ("group", "supergroup"):
-            locale = await resolve_group_locale(uow, chat.id, self.default_locale)
-        elif user is not None:
-            locale = await resolve_user_locale(uow, user.id, user.language_code,
-                                               self.default_locale)
-        else:
-            locale = self.default_locale
-        data["locale"] = locale
-        return locale
+        return data.get("locale") or self.i18n.default_locale

@@ -14,6 +14,7 @@ from handlers import (
     language,
     polls,
     profile,
+    survey_admin,
 )
 
 
@@ -24,7 +25,7 @@ def make_router() -> Router:
     router.include_routers(errors.make_router(), basic.make_router(), language.make_router(),
                            groups.make_router(), binding.make_router(),
                            join_review.make_router(), profile.make_router(),
-                           polls.make_router())
+                           polls.make_router(), survey_admin.make_router())
     return router
 
 

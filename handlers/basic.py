@@ -14,11 +14,13 @@ from bot.services.users import register_user, user_access
 from bot.ui.commands import GROUP, PRIVATE, commands_for
 
 
-async def cmd_start_private(message: Message, uow: UnitOfWork, state: FSMContext) -> None:
+async def cmd_start_private(message: Message, uow: UnitOfWork, state: FSMContext,
+                            raw_state: str | None) -> None:
     """Records the user and welcomes them with what they can do here."""
     user = message.from_user
     await register_user(uow, user.id, user.first_name, user.username, user.language_code)
-    await state.clear()
+    if raw_state is not None:
+        await state.clear()
     await message.answer(_(
         "Welcome to Zhongyi (众议), {name}!\n\n"
         "Here neighbours decide together: answer surveys and polls of your building, report "

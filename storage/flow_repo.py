@@ -13,12 +13,11 @@ from storage.upsert import upsert
 
 
 async def load(db: Database, key: str) -> tuple[str | None, dict[str, Any]]:
-    async with db.reading() as session:
-        row = (
-            await session.execute(
-                select(FlowState.state, FlowState.data).where(FlowState.key == key)
-            )
-        ).first()
+    async with db.engine.connect() as conn:
+        conn = await conn.execution_options(sqlite_begin="DEFERRED")
+        row = (await conn.execute(
+            select(FlowState.state, FlowState.data).where(FlowState.key == key))).first()
+        await conn.rollback()
     return (None, {}) if row is None else (row.state, dict(row.data or {}))
 
 

@@ -80,3 +80,13 @@ async def roles_with_paths(session: AsyncSession, user_id: int, community_id: in
         .where(RoleAssignment.user_id == user_id, RoleAssignment.community_id == community_id)
     )
     return [(role, path) for role, path in rows]
+
+
+async def labels(session: AsyncSession, community_id: int) -> dict[int, str]:
+    """Every unit's full name ("幸福小区 1号楼 3"), from one query."""
+    rows = (await session.execute(select(Unit.id, Unit.name, Unit.path)
+                                  .where(Unit.community_id == community_id))).all()
+    names = {unit_id: name for unit_id, name, _ in rows}
+    return {unit_id: " ".join(names[int(p)] for p in path.strip("/").split("/")
+                              if p and int(p) in names)
+            for unit_id, _, path in rows}

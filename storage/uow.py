@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from types import TracebackType
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -87,9 +87,9 @@ class UnitOfWork:
     async def commit(self) -> None:
         session = self.session
         if self.update_id is not None and not self.inbox_recorded:
-            session.add(InboxEntry(update_id=self.update_id, handled_at=self.now()))
             try:
-                await session.flush()
+                await session.execute(insert(InboxEntry).values(update_id=self.update_id,
+                                                                handled_at=self.now()))
             except IntegrityError:
                 await session.rollback()
                 raise DuplicateUpdate(self.update_id) from None
@@ -100,13 +100,12 @@ class UnitOfWork:
         await self.session.rollback()
 
 
-async def update_seen(db: Database, update_id: int) -> bool:
+async def seen_in(session: AsyncSession, update_id: int) -> bool:
     """Tells whether an update was handled already (a cheap check before any work)."""
-    async with db.reading() as session:
-        found = await session.scalar(
-            select(InboxEntry.update_id).where(InboxEntry.update_id == update_id)
-        )
+    found = await session.scalar(
+        select(InboxEntry.update_id).where(InboxEntry.update_id == update_id))
     return found is not None
+
 
 
 async def record_update(db: Database, update_id: int, now: datetime) -> None:

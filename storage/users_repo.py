@@ -5,10 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import ChatGroup, Community, RoleAssignment, User
+from storage.db import Database
+from storage.models import (
+    ChatGroup,
+    Community,
+    Household,
+    InboxEntry,
+    Resident,
+    RoleAssignment,
+    User,
+)
 from storage.upsert import upsert
 
 
@@ -69,3 +78,38 @@ async def roles_of(session: AsyncSession, user_id: int) -> list[RoleAssignment]:
     return list((await session.execute(
         select(RoleAssignment).where(RoleAssignment.user_id == user_id)
     )).scalars())
+
+
+async def update_inputs(
+    db: Database, *, update_id: int, user_id: int | None, group_chat_id: int | None,
+) -> tuple[bool, str | None, str | None]:
+    """In one statement: whether the update was handled already, and the reader's own
+    locale setting and community default (of the group for a group chat, else of the
+    user: their community through a role, else through a household)."""
+    seen = select(InboxEntry.update_id).where(InboxEntry.update_id == update_id)
+    if group_chat_id is not None:
+        group = (select(ChatGroup.locale, ChatGroup.community_id)
+                 .where(ChatGroup.chat_id == group_chat_id)
+                 .order_by(ChatGroup.thread_id).limit(1)).subquery()
+        own = select(group.c.locale).scalar_subquery()
+        community = (select(Community.locale)
+                     .where(Community.id == select(group.c.community_id).scalar_subquery())
+                     .scalar_subquery())
+    elif user_id is not None:
+        own = select(User.locale).where(User.id == user_id).scalar_subquery()
+        by_role = (select(RoleAssignment.community_id).where(RoleAssignment.user_id == user_id)
+                   .order_by(RoleAssignment.id).limit(1).scalar_subquery())
+        by_home = (select(Household.community_id)
+                   .join(Resident, Resident.household_id == Household.id)
+                   .where(Resident.user_id == user_id).order_by(Resident.id).limit(1)
+                   .scalar_subquery())
+        community = (select(Community.locale)
+                     .where(Community.id == func.coalesce(by_role, by_home))
+                     .scalar_subquery())
+    else:
+        own = community = literal(None)
+    async with db.engine.connect() as conn:
+        conn = await conn.execution_options(sqlite_begin="DEFERRED")
+        row = (await conn.execute(select(seen.exists(), own, community))).one()
+        await conn.rollback()
+    return bool(row[0]), row[1], row[2]

@@ -10,11 +10,22 @@ import csv
 import io
 import zipfile
 from collections.abc import Iterable, Sequence
-
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+from types import ModuleType
 
 from bot.domain.roster import MAX_ROWS, RosterFileError
+
+
+def openpyxl() -> ModuleType:
+    """openpyxl, imported on first use: it costs every process ~20 MB otherwise."""
+    import openpyxl as module
+
+    return module
+
+
+def invalid_file_error() -> type[Exception]:
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    return InvalidFileException
 
 Rows = list[list[str]]
 
@@ -68,8 +79,8 @@ def _text(value: object) -> str:
 def parse_xlsx(data: bytes) -> Rows:
     """Rows of the first sheet of an XLSX workbook (values, not formulas)."""
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
+        book = openpyxl().load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, invalid_file_error(), KeyError, OSError, ValueError):
         raise RosterFileError("unreadable_file") from None
     try:
         sheet = book.worksheets[0]
@@ -92,7 +103,7 @@ def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
 def write_xlsx(header: Sequence[str], rows: Iterable[Sequence[object]],
                title: str = "roster") -> bytes:
     """An XLSX workbook with one sheet; numbers stay numbers so Excel can sum them."""
-    book = Workbook(write_only=True)
+    book = openpyxl().Workbook(write_only=True)
     sheet = book.create_sheet(title)
     sheet.append(list(header))
     for row in rows:

@@ -55,10 +55,8 @@ async def compute_results(session: Any, survey: Survey) -> dict[str, Any]:
             entry["mean"] = sum(v * n for v, n in dist.items()) / total if total else None
         questions.append(entry)
     floors = await surveys_repo.turnout_by_floor(session, survey, paths)
-    labels: dict[int, str] = {}
-    for unit_id in {f["floor_id"] for f in floors} | {f["building_id"] for f in floors}:
-        labels[unit_id] = (await info(session, await roster_repo.get_unit(session, unit_id))
-                           ).label
+    # One query for every unit's name: labels are built from paths in memory.
+    labels = await roster_repo.labels(session, survey.community_id)
     buildings: dict[int, dict[str, Any]] = {}
     for f in floors:
         f["label"] = labels[f["floor_id"]]
@@ -92,7 +90,9 @@ async def _close(session: Any, survey: Survey, now: datetime) -> int:
     community = await groups_repo.community_of(session, survey.community_id)
     paths = await surveys_repo.scope_paths(session, survey.id)
     groups = await surveys_repo.groups_in_scope(session, survey.community_id, paths)
-    base = {"results": results, "timezone": community.timezone,
+    # The groups need the totals and their own turnout, not every floor's line.
+    summary = {key: value for key, value in results.items() if key != "floors"}
+    base = {"results": summary, "timezone": community.timezone,
             "closed_at": now.isoformat()}
     for _group_id, chat_id, thread_id, path in groups:
         floor_ids = await surveys_repo.floors_under(session, path)

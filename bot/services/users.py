@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import update
 
-from bot.domain.locales import SUPPORTED, pick_locale
+from bot.domain.locales import SUPPORTED
 from bot.domain.roles import Audience, Role, audiences_for
 from bot.services.errors import InvalidInput
 from storage import UnitOfWork, users_repo
@@ -45,22 +45,6 @@ async def set_user_locale(
         await uow.session.execute(update(User).where(User.id == user_id).values(locale=locale))
         await uow.commit()
     return locale
-
-
-async def resolve_user_locale(
-    uow: UnitOfWork, user_id: int, language_code: str | None, fallback: str,
-) -> str:
-    async with uow(readonly=True):
-        chosen, _, community = await users_repo.user_locale_inputs(uow.session, user_id)
-    return pick_locale(chosen=chosen, language_code=language_code, community=community,
-                       fallback=fallback)
-
-
-async def resolve_group_locale(uow: UnitOfWork, chat_id: int, fallback: str) -> str:
-    async with uow(readonly=True):
-        found = await users_repo.group_locale_inputs(uow.session, [chat_id])
-    own, community = found.get(chat_id, (None, None))
-    return pick_locale(chosen=own, language_code=None, community=community, fallback=fallback)
 
 
 async def user_access(

@@ -42,6 +42,8 @@ COMMANDS: tuple[CommandInfo, ...] = (
                 Audience.ORGANIZER, frozenset({PRIVATE})),
     CommandInfo("poll", __("Create a one-question poll posted in the groups"),
                 Audience.ORGANIZER, frozenset({PRIVATE})),
+    CommandInfo("surveys", __("Your surveys and polls: close early, export the answers"),
+                Audience.ORGANIZER, frozenset({PRIVATE})),
     CommandInfo("pending", __("Homes of your floors that have not answered a survey (door "
                               "to door)"), Audience.ORGANIZER, frozenset({PRIVATE})),
     CommandInfo("roles", __("Grant or remove roles"), Audience.MANAGER, frozenset({PRIVATE})),

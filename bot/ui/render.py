@@ -97,3 +97,6 @@ def join_decided(params: dict[str, Any], ctx: RenderContext) -> Rendered:
                  "please talk to your floor contact or the committee.").format(
             household=params["household"])
     return Rendered(text)
+
+
+from bot.ui import survey_render  # noqa: E402,F401  (registers renderers)

@@ -1,0 +1,28 @@
+"""What every update needs before its handler runs, read in one statement: whether the
+update was handled already, and the reader's language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.domain.locales import pick_locale
+from storage import Database, users_repo
+
+
+@dataclass(frozen=True)
+class UpdateContext:
+    seen: bool
+    locale: str
+
+
+async def update_context(
+    db: Database, *, update_id: int, user_id: int | None, language_code: str | None,
+    group_chat_id: int | None, fallback: str,
+) -> UpdateContext:
+    """A group reads its own language (then its community's); anyone else theirs (then
+    Telegram's, then their community's)."""
+    seen, own, community = await users_repo.update_inputs(
+        db, update_id=update_id, user_id=user_id, group_chat_id=group_chat_id)
+    locale = pick_locale(chosen=own, language_code=None if group_chat_id else language_code,
+                         community=community, fallback=fallback)
+    return UpdateContext(seen, locale)
