@@ -154,8 +154,11 @@ async def _store(session: Any, survey: Survey, view: SurveyView, *, key: str,
     else:
         existing.user_id, existing.source, existing.recorded_by = user_id, source, recorded_by
         existing.household_id, existing.at = household, now
+    # An anonymous ballot carries no time of its own: a timestamp would tie it to the
+    # participation row written at the same moment.
+    stamp = survey.created_at if survey.anonymous else now
     await surveys_repo.replace_ballot(session, survey.id, ballot_key(key, survey.salt),
-                                      source, now, rows)
+                                      source, stamp, rows)
     if survey.kind == "poll" and survey.live_results:
         await queue_poll_refresh(session, survey, view, now)
     return existing is not None

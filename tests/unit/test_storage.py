@@ -13,7 +13,12 @@ from bot.services.groups import bot_joined_group, bot_left_group, group_migrated
 from bot.services.users import register_user, set_user_locale
 from storage import Database, DuplicateUpdate, UnitOfWork, outbox_repo
 from storage.models import ChatGroup, InboxEntry, OutboxMessage, User
-from storage.uow import record_update, update_seen
+from storage.uow import record_update, seen_in
+
+
+async def update_seen(db: Database, update_id: int) -> bool:
+    async with db.reading() as session:
+        return await seen_in(session, update_id)
 
 
 async def count(db: Database, model: type) -> int:

@@ -213,6 +213,9 @@ async def test_anonymous_ballots_cannot_be_traced_after_closing(db, clock, world
         survey = await session.get(Survey, survey_id)
     assert survey.salt is None
     assert all(len(k) == 64 and not k.startswith("u") for k in keys)
+    async with db.reading() as session:
+        stamps = set((await session.execute(select(Ballot.at))).scalars())
+    assert stamps == {survey.created_at}
 
 
 async def test_reminders_once_to_those_missing_and_contacts(db, clock, world):
