@@ -31,6 +31,7 @@ from bot.services.answering import (
     submit_answers,
     submit_door_answers,
 )
+from bot.services.survey_close import results_so_far
 from bot.services.surveys import get_survey
 from bot.ui.answer_callbacks import AnswerCB
 from bot.ui.answer_screens import (
@@ -40,6 +41,7 @@ from bot.ui.answer_screens import (
     thanks_screen,
 )
 from bot.ui.errors import describe
+from bot.ui.survey_render import live_text
 from conversations.answer_steps import (
     AnswerSurvey,
     answers_of,
@@ -243,6 +245,8 @@ async def on_submit(query: CallbackQuery, callback_data: AnswerCB, state: FSMCon
     else:
         screen = door_done_screen(survey_id, data["household"])
     await show(query.message, screen, edit=True)
+    if household_id is None and (results := await results_so_far(uow, survey_id)):
+        await query.message.answer(live_text(results, locale))
 
 
 async def on_cancel(query: CallbackQuery, callback_data: AnswerCB, state: FSMContext) -> None:

@@ -179,3 +179,12 @@ async def _remind_contacts(session: Any, survey: Survey, paths: list[str] | None
         for contact in contacts:
             outbox_repo.enqueue(session, chat_id=contact, kind="survey_missing", now=now,
                                 params={**params, "floor": label, "rooms": rooms})
+
+
+async def results_so_far(uow: UnitOfWork, survey_id: int) -> dict[str, Any] | None:
+    """The current figures of an open survey whose results are live (None otherwise)."""
+    async with uow(readonly=True):
+        survey = await load_survey(uow.session, survey_id)
+        if survey.status != "open" or not survey.live_results:
+            return None
+        return await compute_results(uow.session, survey)

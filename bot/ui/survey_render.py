@@ -195,3 +195,13 @@ def door_recorded(params: dict[str, Any], ctx: RenderContext) -> Rendered:
                                                  title=params["title"])
     return Rendered(text, reply_markup=_link_button(_("✏️ Change my answers"), ctx,
                                                     params["survey_id"]))
+
+
+def live_text(results: dict[str, Any], locale: str) -> str:
+    """An open survey's figures so far, shown to a resident after answering when the
+    creator chose live results."""
+    lines = [_("📈 Results so far: {title}").format(title=results["title"]), ""]
+    for number, question in enumerate(results["questions"], 1):
+        lines += [*_question_block(number, question, locale), ""]
+    lines.append(_turnout(_("Turnout"), results["turnout"], locale))
+    return _cut(lines, 4096)

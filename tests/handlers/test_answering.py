@@ -169,9 +169,11 @@ async def test_answer_step_by_step_then_change(app: App, fake_session: FakeSessi
     for line in ("→ No", "→ Cost, Noise", "→ (skipped)", "→ Please light the stairs."):
         assert line in summary
     submit = alice.data("✅ Submit")
-    (thanks,) = await alice.press_data(submit)
+    thanks, so_far = await alice.press_data(submit)
     assert "Your answers were recorded" in thanks
     assert "Dec 4, 2026" in thanks
+    assert "Results so far" in so_far, "the survey's results are live"
+    assert "No: 1 (100%)" in so_far
     assert await alice.press_data(submit) == ["This button has expired."], "a double tap"
     assert await ballots(sqlite_db, survey_id) == 1
 
@@ -190,7 +192,7 @@ async def test_answer_step_by_step_then_change(app: App, fake_session: FakeSessi
     await alice.press("3. How do you rate")
     (summary,) = await alice.press("4⭐")
     assert "→ ⭐⭐⭐⭐ (4/5)" in summary, "back to the summary after the changed answer"
-    (thanks,) = await alice.press("✅ Submit")
+    thanks, _so_far = await alice.press("✅ Submit")
     assert "Your new answers replaced your earlier ones" in thanks
     assert await ballots(sqlite_db, survey_id) == 1
 
