@@ -45,7 +45,7 @@ def setup_logging(level: str, secrets: list[str] | None = None) -> None:
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     # Two lines per sweep would drown the log; failures are still logged as errors.
     logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
-    # At DEBUG the database drivers log statements with their values: residents' names
-    # and conversation data must not end up in logs.
-    for name in ("aiosqlite", "asyncpg", "sqlalchemy.engine"):
-        logging.getLogger(name).setLevel(max(logging.INFO, logging.getLogger(name).level))
+    # The database layers log statements with their values (INFO for SQLAlchemy, DEBUG for
+    # the drivers): residents' names and conversation data must not end up in logs.
+    for name in ("aiosqlite", "asyncpg", "sqlalchemy.engine", "sqlalchemy.pool"):
+        logging.getLogger(name).setLevel(logging.WARNING)

@@ -58,3 +58,14 @@ def test_without_token_the_bot_exits_with_one_line(tmp_path):
     assert len(lines) == 1, result.stderr
     assert "@BotFather" in lines[0]
     assert "Traceback" not in result.stderr
+
+
+def test_logs_keep_sql_and_residents_data_out_even_at_debug():
+    import logging
+
+    from bot.logs import setup_logging
+
+    setup_logging("DEBUG", secrets=["123456:SECRET"])
+    for name in ("sqlalchemy.engine", "aiosqlite", "asyncpg"):
+        assert not logging.getLogger(name).isEnabledFor(logging.INFO), name
+    setup_logging("INFO")
