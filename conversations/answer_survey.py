@@ -41,6 +41,7 @@ from bot.ui.answer_screens import (
     thanks_screen,
 )
 from bot.ui.errors import describe
+from bot.ui.filters import NOT_COMMAND
 from bot.ui.survey_render import live_text
 from conversations.answer_steps import (
     AnswerSurvey,
@@ -267,7 +268,6 @@ def make_router() -> Router:
     router = Router(name="answer_survey")
     router.message.filter(F.chat.type == "private")
     cb = AnswerCB.filter
-    not_command = ~F.text.startswith("/")
     router.message.register(cmd_answer_link,
                             CommandStart(deep_link=True, magic=F.args.regexp(r"^s_\d+$")),
                             StateFilter("*"))
@@ -283,6 +283,6 @@ def make_router() -> Router:
     router.callback_query.register(on_edit, AnswerSurvey.change, cb(F.action == "edit"))
     router.callback_query.register(on_submit, AnswerSurvey.summary, cb(F.action == "submit"))
     router.callback_query.register(on_cancel, StateFilter(AnswerSurvey), cb(F.action == "cancel"))
-    router.message.register(receive_text, AnswerSurvey.question, F.text, not_command)
-    router.message.register(receive_other, StateFilter(AnswerSurvey), not_command)
+    router.message.register(receive_text, AnswerSurvey.question, F.text, NOT_COMMAND)
+    router.message.register(receive_other, StateFilter(AnswerSurvey), NOT_COMMAND)
     return router

@@ -32,10 +32,10 @@ from bot.services.errors import InvalidInput, NotPermitted
 from bot.services.survey_drafting import organizer_communities
 from bot.services.surveys import publish_survey
 from bot.ui.errors import describe
+from bot.ui.filters import NOT_COMMAND, TYPED
 from bot.ui.survey_callbacks import DraftCB, ScopeCB
 from conversations import survey_questions, survey_scope, survey_when
 from conversations.survey_draft import (
-    TYPED,
     DraftSteps,
     checked,
     chosen,
@@ -227,5 +227,5 @@ def make_router() -> Router:
     router.callback_query.register(on_noop, DraftSteps.preview, step("noop"))
     router.callback_query.register(on_cancel, StateFilter(DraftSteps), step("cancel"))
     # last: anything else sent during the draft, except commands (they have their handlers)
-    router.message.register(receive_other, StateFilter(DraftSteps), ~F.text.startswith("/"))
+    router.message.register(receive_other, StateFilter(DraftSteps), NOT_COMMAND)
     return router

@@ -23,6 +23,7 @@ from bot.ui import fmt
 from bot.ui.answer_callbacks import DoorCB
 from bot.ui.answer_screens import short
 from bot.ui.errors import describe
+from bot.ui.filters import NOT_COMMAND
 from conversations.answer_steps import begin
 
 HOMES_SHOWN = 90  # Telegram allows about 100 buttons in one message
@@ -123,5 +124,5 @@ def make_router() -> Router:
                                    DoorCB.filter(F.action == "home"))
     router.callback_query.register(on_cancel, DoorToDoor.household,
                                    DoorCB.filter(F.action == "cancel"))
-    router.message.register(receive_other, DoorToDoor.household, ~F.text.startswith("/"))
+    router.message.register(receive_other, DoorToDoor.household, NOT_COMMAND)
     return router

@@ -37,6 +37,7 @@ from bot.services.units import unit_level
 from bot.ui import fmt
 from bot.ui.callbacks import FlowCB, UnitCB
 from bot.ui.errors import describe, describe_spec
+from bot.ui.filters import NOT_COMMAND, TYPED
 from bot.ui.unit_picker import KIND_ICONS
 
 FLOW = "units"
@@ -249,9 +250,9 @@ def make_router() -> Router:
                                                                 & (F.action == "done")))
     router.callback_query.register(on_action, flow, FlowCB.filter(
         (F.flow == FLOW) & F.action.in_(set(PROMPTS))))
-    router.message.register(receive_name, EditRoster.name, F.text)
-    router.message.register(receive_floors, EditRoster.floors, F.text)
-    router.message.register(receive_rooms, EditRoster.rooms, F.text)
-    router.message.register(receive_area, EditRoster.area, F.text)
-    router.message.register(receive_other, flow)
+    router.message.register(receive_name, EditRoster.name, TYPED)
+    router.message.register(receive_floors, EditRoster.floors, TYPED)
+    router.message.register(receive_rooms, EditRoster.rooms, TYPED)
+    router.message.register(receive_area, EditRoster.area, TYPED)
+    router.message.register(receive_other, flow, NOT_COMMAND)
     return router

@@ -40,6 +40,7 @@ from bot.services.roster_import import (
     template_xlsx,
 )
 from bot.ui.errors import describe
+from bot.ui.filters import NOT_COMMAND
 from bot.ui.roster_callbacks import ImportCB, RosterPickCB
 from bot.ui.roster_import_texts import (
     communities_keyboard,
@@ -234,11 +235,6 @@ async def on_pick_export(query: CallbackQuery, callback_data: RosterPickCB, uow:
     await send_export(query.message, query.from_user.id, uow, community, locale)
 
 
-def not_a_command(message: Message) -> bool:
-    """Lets another flow's command through while this flow waits for a file or a button."""
-    return not (message.text or "").startswith("/")
-
-
 def is_roster_file(message: Message) -> bool:
     name = (message.document.file_name or "").lower() if message.document else ""
     return name.endswith((".csv", ".xlsx"))
@@ -251,8 +247,8 @@ def make_router() -> Router:
     router.message.register(cmd_template, Command("template"), StateFilter("*"))
     router.message.register(cmd_export, Command("export"), StateFilter("*"))
     router.message.register(receive_document, ImportRoster.file, F.document)
-    router.message.register(receive_other, ImportRoster.file, not_a_command)
-    router.message.register(receive_other_pick, ImportRoster.community, not_a_command)
+    router.message.register(receive_other, ImportRoster.file, NOT_COMMAND)
+    router.message.register(receive_other_pick, ImportRoster.community, NOT_COMMAND)
     router.message.register(receive_loose_document, StateFilter(None), F.document,
                             is_roster_file)
     router.callback_query.register(on_pick_import, ImportRoster.community,

@@ -19,6 +19,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.services import UnitOfWork
 from bot.services.membership import Relation, join_start, request_join, rooms_of_floor
 from bot.ui.callbacks import JoinCB
+from bot.ui.filters import NOT_COMMAND
 from bot.ui.roster_texts import relation_name
 
 
@@ -182,5 +183,5 @@ def make_router() -> Router:
                                    JoinCB.filter(F.action == "confirm"))
     router.callback_query.register(on_back, flow, JoinCB.filter(F.action == "back"))
     router.callback_query.register(on_cancel, flow, JoinCB.filter(F.action == "cancel"))
-    router.message.register(receive_other, flow)
+    router.message.register(receive_other, flow, NOT_COMMAND)
     return router

@@ -33,6 +33,7 @@ from bot.services.roles_admin import (
 from bot.services.units import unit_level
 from bot.ui.callbacks import RoleCB, UnitCB
 from bot.ui.errors import describe
+from bot.ui.filters import TYPED
 from bot.ui.roster_texts import role_name
 from bot.ui.unit_picker import unit_keyboard
 
@@ -247,7 +248,7 @@ def make_router() -> Router:
     router.callback_query.register(on_role, ManageRoles.role, step("role"))
     router.callback_query.register(on_unit, ManageRoles.unit, UnitCB.filter(F.flow == "role"))
     router.callback_query.register(on_person, ManageRoles.person, step("person"))
-    router.message.register(receive_person, ManageRoles.person, F.text)
+    router.message.register(receive_person, ManageRoles.person, TYPED)
     router.callback_query.register(on_confirm_grant, ManageRoles.confirm, step("confirm"))
     router.callback_query.register(on_pick, ManageRoles.revoke, step("pick"))
     router.callback_query.register(on_confirm_revoke, ManageRoles.revoke, step("confirm"))

@@ -27,6 +27,7 @@ from bot.services.communities import check_name, check_timezone, create_communit
 from bot.services.errors import InvalidInput, NotPermitted
 from bot.ui.callbacks import FlowCB
 from bot.ui.errors import describe
+from bot.ui.filters import NOT_COMMAND, TYPED
 from bot.ui.keyboards import LANGUAGE_NAMES, cancel_keyboard, confirm_keyboard
 
 FLOW = "nc"
@@ -169,12 +170,12 @@ def make_router() -> Router:
     router = Router(name="new_community")
     router.message.filter(F.chat.type == "private")
     router.message.register(cmd_newcommunity, Command("newcommunity"), StateFilter("*"))
-    router.message.register(receive_name, NewCommunity.name, F.text)
-    router.message.register(receive_timezone, NewCommunity.timezone, F.text)
+    router.message.register(receive_name, NewCommunity.name, TYPED)
+    router.message.register(receive_timezone, NewCommunity.timezone, TYPED)
     router.callback_query.register(on_timezone, NewCommunity.timezone, step("tz"))
     router.callback_query.register(on_language, NewCommunity.language, step("lang"))
     router.callback_query.register(on_confirm, NewCommunity.confirm, step("confirm"))
     router.callback_query.register(on_restart, NewCommunity.confirm, step("restart"))
     router.callback_query.register(on_cancel, StateFilter(NewCommunity), step("cancel"))
-    router.message.register(receive_other, StateFilter(NewCommunity))
+    router.message.register(receive_other, StateFilter(NewCommunity), NOT_COMMAND)
     return router

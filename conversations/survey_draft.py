@@ -13,7 +13,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from aiogram import F
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -33,7 +32,6 @@ from bot.services.surveys import OptionView, QuestionView, SurveyView
 from bot.ui.survey_callbacks import DraftCB
 
 #: Typed text that is not a command: a command typed mid-flow goes to its own handler.
-TYPED = F.text & ~F.text.startswith("/")
 
 
 class DraftSteps(StatesGroup):

@@ -26,10 +26,10 @@ from bot.domain.surveys import (
 )
 from bot.services.errors import InvalidInput
 from bot.ui.errors import describe
+from bot.ui.filters import TYPED
 from bot.ui.survey_callbacks import DraftCB
 from bot.ui.survey_texts import kind_name
 from conversations.survey_draft import (
-    TYPED,
     DraftSteps,
     capitalized,
     checked,

@@ -21,10 +21,10 @@ from bot.domain.surveys import DEFAULT_REMINDER, Audience, DraftError, check_dea
 from bot.services.errors import InvalidInput
 from bot.ui import fmt
 from bot.ui.errors import describe
+from bot.ui.filters import TYPED
 from bot.ui.survey_callbacks import DraftCB
 from bot.ui.survey_texts import audience_name, current_locale, day_button
 from conversations.survey_draft import (
-    TYPED,
     DraftSteps,
     capitalized,
     chosen,

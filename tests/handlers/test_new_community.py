@@ -103,3 +103,13 @@ async def test_flow_survives_a_restart(sqlite_db: Database, clock: FrozenClock):
     await feed(second, make_callback(ADMIN, "v1flow:nc:lang:zh_CN"))
     assert "Harmony Court" in second_session.texts()[-1]
     assert second_session.errors == []
+
+
+async def test_a_command_mid_flow_is_a_command_not_an_answer(app: App,
+                                                              fake_session: FakeSession):
+    await feed(app, make_message(ADMIN, "/newcommunity"))
+    fake_session.take()
+    await feed(app, make_message(ADMIN, "/help"))
+    assert "Commands you can use here" in fake_session.texts()[0]
+    await feed(app, make_message(ADMIN, "Garden"))
+    assert "time zone" in fake_session.texts()[0], "the flow is still at its step"
