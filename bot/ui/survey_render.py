@@ -77,8 +77,9 @@ def _question_block(number: int, q: dict[str, Any], locale: str) -> list[str]:
 
 def _turnout(label: str, t: dict[str, int], locale: str) -> str:
     share = t["answered"] / t["households"] if t["households"] else 0.0
-    return _("{label}: {answered} of {households} households ({share}), {residents} "
-             "residents").format(label=label, answered=fmt.number(t["answered"], locale),
+    # "label: n" wording needs no plural forms, in any language.
+    return _("{label}: households answered {answered}/{households} ({share}); residents "
+             "answered: {residents}").format(label=label, answered=fmt.number(t["answered"], locale),
                                  households=fmt.number(t["households"], locale),
                                  share=fmt.percent(share, locale),
                                  residents=fmt.number(t["residents"], locale))
@@ -122,7 +123,7 @@ def results_parts(params: dict[str, Any], locale: str,
     turnout, group = results["turnout"], params["group"]
     door_share = turnout["door"] / turnout["answered"] if turnout["answered"] else 0.0
     tail = [_turnout(_("Turnout"), turnout, locale), _turnout(_("This group"), group, locale),
-            _("Collected door to door: {count} households ({share} of those that "
+            _("Households collected door to door: {count} ({share} of those that "
               "answered).").format(count=fmt.number(turnout["door"], locale),
                                    share=fmt.percent(door_share, locale))]
     buildings = [_turnout(b["label"], b, locale) for b in results.get("buildings", [])]

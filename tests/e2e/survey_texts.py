@@ -88,8 +88,8 @@ CLOSED = "Closed {when}."
 ANSWERED = "{number}. {question} — {count} answered"
 OPTION = "{option}: {count} ({share})"
 MEAN = "Mean {mean} of 5 ({spread})"
-TURNOUT_LINE = ("{label}: {answered} of {households} households ({share}), {residents} "
-                "residents")
+TURNOUT_LINE = ("{label}: households answered {answered}/{households} ({share}); residents "
+                "answered: {residents}")
 TURNOUT, THIS_GROUP = "Turnout", "This group"
-DOOR_SHARE = ("Collected door to door: {count} households ({share} of those that "
+DOOR_SHARE = ("Households collected door to door: {count} ({share} of those that "
               "answered).")
