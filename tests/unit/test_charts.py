@@ -107,8 +107,8 @@ def test_twenty_questions_keep_the_caption_short_and_the_image_readable():
     rendered = render(I18N, "survey_results", params(many), "en")
     assert len(rendered.text) <= 1024
     assert "more questions: see the chart" in rendered.text
-    assert "Turnout: 30 of 80 households (37.5%), 34 residents" in rendered.text
-    assert "This group: 5 of 8 households (62.5%), 6 residents" in rendered.text
+    assert "Turnout: households answered 30/80 (37.5%); residents answered: 34" in rendered.text
+    assert "This group: households answered 5/8 (62.5%); residents answered: 6" in rendered.text
     assert "(10% of those that answered)" in rendered.text
     width, height = Image.open(io.BytesIO(rendered.photo)).size
     assert max(width, height) <= 2560
@@ -118,7 +118,7 @@ def test_short_results_say_everything_in_the_caption():
     rendered = render(I18N, "survey_results", params(results([question(1)])), "en")
     assert "同意: 20 (66.7%)" in rendered.text
     assert "Mean 3.6 of 5 (1: 2 · 2: 3 · 3: 5 · 4: 15 · 5: 5)" in rendered.text
-    assert "幸福小区 2号楼: 15 of 40 households (37.5%), 17 residents" in rendered.text
+    assert "幸福小区 2号楼: households answered 15/40 (37.5%); residents answered: 17" in rendered.text
     again = render(I18N, "survey_results", params(results([question(1)])), "en")
     assert again.photo is rendered.photo, "one chart per survey and language, not per group"
     text_only = results([], buildings=1)  # nothing to draw: no choice, rating or buildings
