@@ -34,7 +34,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -48,8 +47,9 @@ from aiogram.client.session.base import BaseSession
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import Chat, Message, Update, User
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
+from bench.support import memory_mb, postgres_schema, postgres_unreachable, verdict
 from bot.app import build_app
 from bot.config import Settings
 from bot.domain.clock import SystemClock
@@ -59,7 +59,6 @@ from storage.migrate import upgrade
 from storage.models import InboxEntry
 from storage.models import User as UserRow
 
-PG_URL = os.environ.get("ZHONGYI_TEST_PG", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 TOKEN = "123456:BENCH-TOKEN-abcdefghijklmnop"
 BOT_USER = User(id=123456, is_bot=True, first_name="Zhongyi", username="zhongyi_bench_bot")
 TARGET_UPDATES_PER_S = 300.0
@@ -235,38 +234,13 @@ async def bench_app(name: str, db: Database, ids: Ids, args: argparse.Namespace)
 @contextlib.asynccontextmanager
 async def postgres() -> AsyncIterator[Database | str]:
     """A migrated database in a fresh schema, dropped at the end; or why there is none."""
-    admin = Database(PG_URL, connect_args={"timeout": 5})
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    try:
-        async with admin.engine.begin() as conn:
-            await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as exc:
-        await admin.dispose()
-        yield f"PostgreSQL not reachable at {PG_URL} ({exc.__class__.__name__}: {exc})"
+    reason = await postgres_unreachable()
+    if reason:
+        yield f"PostgreSQL {reason}"
         return
-    db = Database(PG_URL, connect_args={"server_settings": {"search_path": schema}})
-    try:
+    async with postgres_schema() as db:
         await upgrade(db)
         yield db
-    finally:
-        await db.dispose()
-        async with admin.engine.begin() as conn:
-            await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        await admin.dispose()
-
-
-def memory_mb() -> tuple[float, float]:
-    """(VmRSS, VmHWM) of this process in MB."""
-    fields = {}
-    for line in Path("/proc/self/status").read_text().splitlines():
-        key, _, value = line.partition(":")
-        if key in ("VmRSS", "VmHWM"):
-            fields[key] = int(value.split()[0]) / 1024
-    return fields["VmRSS"], fields["VmHWM"]
-
-
-def verdict(ok: bool) -> str:
-    return "PASS" if ok else "MISS"
 
 
 def bare_aiogram_rss() -> float | None:

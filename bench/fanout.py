@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for `tests.fakes
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 
+from bench.support import memory_mb, verdict
 from bot.app import build_app
 from bot.config import Settings
 from bot.domain.clock import SystemClock
@@ -43,20 +44,6 @@ TOKEN = "123456:BENCH-TOKEN-abcdefghijklmnop"
 FIRST_GROUP = -1001_000_000_000
 TARGET_RATIO = 1.1
 POLL = 0.05  # seconds between checks of the outbox; bounds the error of the wall time
-
-
-def memory_mb() -> tuple[float, float]:
-    """(VmRSS, VmHWM) of this process in MB."""
-    fields = {}
-    for line in Path("/proc/self/status").read_text().splitlines():
-        key, _, value = line.partition(":")
-        if key in ("VmRSS", "VmHWM"):
-            fields[key] = int(value.split()[0]) / 1024
-    return fields["VmRSS"], fields["VmHWM"]
-
-
-def verdict(ok: bool) -> str:
-    return "PASS" if ok else "MISS"
 
 
 async def enqueue(db: Database, chat_ids: list[int]) -> dict[str, object]:

@@ -10,21 +10,17 @@ Run: python bench/import_roster.py   (ZHONGYI_TEST_PG overrides the PostgreSQL U
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere
 
+from bench.support import postgres_schema, postgres_unreachable
 from bot.domain.clock import FrozenClock
 from bot.domain.roster_files import parse_csv, write_xlsx
 from bot.services.communities import create_community
@@ -32,7 +28,6 @@ from bot.services.roster_import import apply_import, stage_import
 from storage import Database, UnitOfWork
 from storage.migrate import upgrade
 
-PG_URL = os.environ.get("ZHONGYI_TEST_PG", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 TARGET_SECONDS = 5.0
 ADMIN = 1
 
@@ -79,36 +74,6 @@ async def run(name: str, db: Database) -> None:
         print(f"{name:<10} {label:<9} households={preview.summary.households} "
               f"new={result.new} updated={result.updated} stage={stage_s:.2f}s "
               f"apply={apply_s:.2f}s total={total:.2f}s {verdict}")
-
-
-async def postgres_unreachable() -> str | None:
-    """Why PostgreSQL cannot be used, or None when it can."""
-    import asyncpg
-
-    try:
-        conn = await asyncpg.connect(PG_URL.replace("postgresql+asyncpg", "postgresql"),
-                                     timeout=3)
-        await conn.close()
-    except Exception as exc:  # any failure means: no server to measure
-        return f"not reachable at {PG_URL} ({exc.__class__.__name__}: {exc})"
-    return None
-
-
-@asynccontextmanager
-async def postgres_schema() -> AsyncIterator[Database]:
-    """A fresh schema on the server, dropped afterwards."""
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    admin = Database(PG_URL)
-    async with admin.engine.begin() as conn:
-        await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    db = Database(PG_URL, connect_args={"server_settings": {"search_path": schema}})
-    try:
-        yield db
-    finally:
-        await db.dispose()
-        async with admin.engine.begin() as conn:
-            await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        await admin.dispose()
 
 
 async def main() -> None:

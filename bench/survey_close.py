@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for `bench` and 
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 
-from bench.import_roster import postgres_schema, postgres_unreachable
+from bench.support import postgres_schema, postgres_unreachable
 from bot.app import build_app
 from bot.config import Settings
 from bot.domain.clock import FrozenClock, SystemClock
