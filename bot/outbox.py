@@ -137,7 +137,9 @@ class OutboxSender:
             await self._retry_later(row, str(exc))
             return
         try:
-            rendered = render(self.i18n, row.kind, row.params, locale, username)
+            # In a worker thread: a chart takes up to a second to draw, the loop goes on.
+            rendered = await asyncio.to_thread(render, self.i18n, row.kind, row.params,
+                                               locale, username)
         except (UnknownKind, KeyError, ValueError) as exc:
             log.error("outbox %s: cannot render kind %s: %r", row.id, row.kind, exc)
             await outbox_repo.mark_failed(self.db, row.id, f"render: {exc!r}")

@@ -14,6 +14,7 @@ import importlib.resources
 import io
 import logging
 import re
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -176,7 +177,16 @@ def _draw(axes: Any, panel: Panel) -> None:
 
 def results_chart(results: dict[str, Any], locale: str) -> bytes:
     """The PNG of the results; a survey with only free-text questions has no panels and
-    gives an empty chart (callers check `panels` first)."""
+    gives an empty chart (callers check `panels` first). One chart at a time: the sender
+    renders in worker threads, and matplotlib's font cache is not made for several."""
+    with _DRAWING:
+        return _figure_png(results, locale)
+
+
+_DRAWING = threading.Lock()
+
+
+def _figure_png(results: dict[str, Any], locale: str) -> bytes:
     from matplotlib import rc_context
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure

@@ -126,6 +126,10 @@ def describe(error: ServiceError) -> str:
         "bad_deadline": lambda: _(
             "I could not read that date. Please write it like 2026-12-05 18:00, or press a "
             "button."),
+        # closing surveys
+        "not_creator": lambda: _("Only the survey's creator or the committee can close it."),
+        "already_closed": lambda: _("This survey is already closed."),
+        "survey": lambda: _("That survey does not exist (any more)."),
         # answering
         "closed": lambda: _("This survey or poll is closed: answers are no longer "
                             "accepted."),

@@ -79,7 +79,8 @@ def _turnout(label: str, t: dict[str, int], locale: str) -> str:
     share = t["answered"] / t["households"] if t["households"] else 0.0
     # "label: n" wording needs no plural forms, in any language.
     return _("{label}: households answered {answered}/{households} ({share}); residents "
-             "answered: {residents}").format(label=label, answered=fmt.number(t["answered"], locale),
+             "answered: {residents}").format(label=label,
+                                             answered=fmt.number(t["answered"], locale),
                                  households=fmt.number(t["households"], locale),
                                  share=fmt.percent(share, locale),
                                  residents=fmt.number(t["residents"], locale))
