@@ -85,8 +85,8 @@ async def test_list_then_close_early(app: App, fake_session: FakeSession, survey
     await drain(app)
     photos = {c.params["chat_id"]: c.params["caption"] for c in fake_session.take("sendPhoto")}
     assert "📊 Results: Lift" in photos["-100"]
-    assert "This group: 0 of 6 households" in photos["-100"]
-    assert "This group: 0 of 2 households" in photos["-200"]
+    assert "This group: households answered 0/6" in photos["-100"]
+    assert "This group: households answered 0/2" in photos["-200"]
     await feed(app, make_callback(ADMIN, SurveyAdminCB(action="confirm",
                                                        survey=survey_id).pack()))
     assert fake_session.texts() == ["This survey is closed already."]

@@ -118,7 +118,8 @@ def test_short_results_say_everything_in_the_caption():
     rendered = render(I18N, "survey_results", params(results([question(1)])), "en")
     assert "同意: 20 (66.7%)" in rendered.text
     assert "Mean 3.6 of 5 (1: 2 · 2: 3 · 3: 5 · 4: 15 · 5: 5)" in rendered.text
-    assert "幸福小区 2号楼: households answered 15/40 (37.5%); residents answered: 17" in rendered.text
+    assert ("幸福小区 2号楼: households answered 15/40 (37.5%); residents answered: 17"
+            in rendered.text)
     again = render(I18N, "survey_results", params(results([question(1)])), "en")
     assert again.photo is rendered.photo, "one chart per survey and language, not per group"
     text_only = results([], buildings=1)  # nothing to draw: no choice, rating or buildings
