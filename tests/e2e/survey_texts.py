@@ -70,6 +70,7 @@ HOME_ANSWERS = "Answers of {household} to “{title}”:"
 CHECK = "Is everything right? Press “Submit”."
 SUBMIT, CHANGE = "✅ Submit", "✏️ Change an answer"
 THANKS = "Thank you! Your answers were recorded."
+SO_FAR = "📈 Results so far: {title}"
 CHANGE_UNTIL = "You can change them until {deadline}: open the survey again."
 
 # -- /pending ---------------------------------------------------------------------------------

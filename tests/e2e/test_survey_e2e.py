@@ -105,6 +105,7 @@ from tests.e2e.survey_texts import (
     SAVED,
     SCOPE,
     SEEN,
+    SO_FAR,
     START,
     STEP,
     SUBMIT,
@@ -371,6 +372,8 @@ async def answer(t: Transcript, user: FakeUser, e: Estate, tr: Texts, until: str
     else:
         await t.bot_says(user, equals="\n".join([tr(THANKS),
                                                  tr(CHANGE_UNTIL, deadline=until)]))
+        # Live results: the resident sees the figures so far.
+        await t.bot_says(user, contains=tr(SO_FAR, title=e.title))
 
 
 async def record_at_the_door(t: Transcript, contact: FakeUser, e: Estate, tr: Texts,
