@@ -99,14 +99,19 @@ async def _close(session: Any, survey: Survey, now: datetime) -> int:
         outbox_repo.enqueue(session, chat_id=chat_id, thread_id=thread_id,
                             kind="survey_results", now=now, ref=ref(survey.id),
                             params={**base, "group": group_turnout(results, floor_ids)})
+    readers = {survey.creator_id} | set(await groups_repo.active_chats(
+        session, survey.community_id, "committee"))
+    # Turnout of every building and floor, for the people who follow up door to door.
+    for chat_id in readers:
+        outbox_repo.enqueue(session, chat_id=chat_id, kind="survey_turnout", now=now,
+                            params={"title": survey.title, "buildings": results["buildings"],
+                                    "floors": results["floors"]})
     texts = await surveys_repo.free_texts(session, survey.id)
     if texts:
         by_question: dict[str, list[str]] = {}
         titles = {q["id"]: q["text"] for q in results["questions"]}
         for question_id, text in texts:
             by_question.setdefault(titles[question_id], []).append(text)
-        readers = {survey.creator_id} | set(await groups_repo.active_chats(
-            session, survey.community_id, "committee"))
         for chat_id in readers:
             outbox_repo.enqueue(session, chat_id=chat_id, kind="survey_texts", now=now,
                                 params={"title": survey.title, "texts": by_question})

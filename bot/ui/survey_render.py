@@ -207,3 +207,14 @@ def live_text(results: dict[str, Any], locale: str) -> str:
         lines += [*_question_block(number, question, locale), ""]
     lines.append(_turnout(_("Turnout"), results["turnout"], locale))
     return _cut(lines, 4096)
+
+
+@renderer("survey_turnout")
+def survey_turnout(params: dict[str, Any], ctx: RenderContext) -> Rendered:
+    """Turnout by building and by floor, to the creator and the committee at closing."""
+    lines = [_("🏢 Turnout of “{title}” by building and floor:").format(title=params["title"])]
+    for building in params["buildings"]:
+        lines += ["", _turnout(building["label"], building, ctx.locale)]
+        lines += [_turnout(f["label"], f, ctx.locale) for f in params["floors"]
+                  if f["building_id"] == building["building_id"]]
+    return Rendered(_cut(lines, 4096))

@@ -71,6 +71,7 @@ CHECK = "Is everything right? Press “Submit”."
 SUBMIT, CHANGE = "✅ Submit", "✏️ Change an answer"
 THANKS = "Thank you! Your answers were recorded."
 SO_FAR = "📈 Results so far: {title}"
+TURNOUT_BY_FLOOR = "🏢 Turnout of “{title}” by building and floor:"
 CHANGE_UNTIL = "You can change them until {deadline}: open the survey again."
 
 # -- /pending ---------------------------------------------------------------------------------

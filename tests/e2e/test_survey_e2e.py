@@ -116,6 +116,7 @@ from tests.e2e.survey_texts import (
     TIME,
     TITLE,
     TURNOUT,
+    TURNOUT_BY_FLOOR,
     TURNOUT_LINE,
     UP,
     WHOLE,
@@ -475,6 +476,13 @@ async def test_survey_from_drafting_to_results_in_two_groups(
         assert message["caption"].startswith("\n".join([
             tr(RESULTS_TITLE, title=e.title), tr(CLOSED, when=when(closed.closed_at, TZ,
                                                                     e.locale))]))
+    # The creator gets the turnout of every building and floor, to follow up.
+    loc, block = e.locale, e.building_label
+    await t.bot_says(committee, contains=[tr(TURNOUT_BY_FLOOR, title=e.title), *(
+        tr(TURNOUT_LINE, label=label, answered=number(a, loc), households=number(h, loc),
+           share=percent(a / h, loc), residents=number(r, loc))
+        for label, a, h, r in ((block, 3, 6, 2), (f"{block} 1", 1, 3, 1),
+                               (f"{block} 2", 2, 3, 1)))])
     await server.wait_idle(quiet=0.5)
     for chat in (ann, ben, cat, contact, committee, building_group, floor_group):
         await t.bot_is_silent(chat, quiet=0.01)

@@ -46,3 +46,12 @@ def test_unknown_kind_is_reported():
     with pytest.raises(UnknownKind):
         render(I18N, "no_such_kind", {}, "en")
     assert {"daily_digest", "join_request", "join_decided"} <= set(RENDERERS)
+
+
+def test_turnout_by_building_and_floor():
+    floor = {"households": 4, "answered": 3, "residents": 5, "door": 1}
+    text = render(I18N, "survey_turnout", {
+        "title": "加装电梯", "buildings": [{"building_id": 7, "label": "1号楼", **floor}],
+        "floors": [{"building_id": 7, "label": "1号楼 3", **floor}]}, "zh_CN").text
+    assert "“加装电梯”各楼栋、楼层参与情况" in text
+    assert "1号楼 3：已参与户数 3/4（75%）；参与居民 5 人" in text

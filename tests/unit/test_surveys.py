@@ -259,3 +259,16 @@ async def test_sweeper_closes_at_the_deadline_and_polls_get_final_edit(db, clock
             OutboxMessage.edit_of.is_not(None)))).scalars().all()
     assert len(final) == 2
     assert all(p["closed"] for p in final)
+
+
+async def test_closing_tells_the_creator_the_turnout_of_every_floor(db, clock, world):
+    survey_id = await publish(db, clock, world)
+    await answer(db, clock, 11, survey_id, 0)
+    await close_survey(UnitOfWork(db, clock), user_id=ADMIN, survey_id=survey_id)
+    async with db.reading() as session:
+        chat, params = (await session.execute(select(OutboxMessage.chat_id, OutboxMessage.params)
+                                              .where(OutboxMessage.kind == "survey_turnout"))
+                        ).one()
+    assert chat == ADMIN
+    assert [(f["label"].split()[-1], f["answered"], f["households"])
+            for f in params["floors"]] == [("1", 1, 2), ("2", 0, 2)]
