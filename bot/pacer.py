@@ -73,8 +73,21 @@ class Pacer:
         return max(0.0, *waits)
 
     def busy_chats(self, horizon: float = 1.0) -> set[int]:
-        """Chats that cannot take a message within `horizon` seconds."""
-        return {chat_id for chat_id in list(self._chats) if self.chat_wait(chat_id) > horizon}
+        """Chats that cannot take a message within `horizon` seconds. Chats idle for longer
+        than a group's window are forgotten on the way, so the table does not grow."""
+        busy = set()
+        for chat_id in list(self._chats):
+            if self.chat_wait(chat_id) > horizon:
+                busy.add(chat_id)
+            elif self._idle(chat_id):
+                del self._chats[chat_id]
+        return busy
+
+    def _idle(self, chat_id: int) -> bool:
+        state = self._chats[chat_id]
+        now = self._now()
+        return (not state.lock.locked() and state.blocked_until <= now
+                and now - state.updated > GROUP_WINDOW + MARGIN)
 
     def penalize(self, chat_id: int, seconds: float) -> None:
         """Holds a chat back after Telegram answered 429 with `retry_after`."""

@@ -62,7 +62,12 @@ class UnitOfWork:
             self._locked = True
         self._session = self.db.session()
         mode = "DEFERRED" if readonly else "IMMEDIATE"
-        await self._session.connection(execution_options={"sqlite_begin": mode})
+        try:
+            await self._session.connection(execution_options={"sqlite_begin": mode})
+        except BaseException as exc:
+            # No `async with` body will run, so release the session and the write lock here.
+            await self.__aexit__(type(exc), exc, exc.__traceback__)
+            raise
         return self
 
     async def __aexit__(

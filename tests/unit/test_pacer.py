@@ -80,3 +80,13 @@ async def test_priority_reply_overtakes_waiting_broadcast():
     reply = asyncio.create_task(send("reply", 55, True))
     await asyncio.gather(reply, *broadcast)
     assert order.index("reply") <= 2
+
+
+async def test_idle_chats_are_forgotten():
+    pacer, vt = make(rate=30)
+    for chat in range(1, 51):
+        await pacer.acquire(chat, priority=False)
+    vt.now += 61
+    await pacer.acquire(-1, priority=False)
+    assert pacer.busy_chats() == set()
+    assert set(pacer._chats) == {-1}

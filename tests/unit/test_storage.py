@@ -115,3 +115,19 @@ async def test_migrations_match_the_models(db: Database):
 
     async with db.engine.connect() as connection:
         assert await connection.run_sync(diff) == []
+
+
+async def test_a_failed_begin_releases_the_write_lock(sqlite_db: Database, clock: FrozenClock,
+                                                     monkeypatch: pytest.MonkeyPatch):
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    async def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("database is locked")
+
+    monkeypatch.setattr(AsyncSession, "connection", broken)
+    with pytest.raises(RuntimeError):
+        async with UnitOfWork(sqlite_db, clock):
+            pass
+    monkeypatch.undo()
+    assert not sqlite_db.write_lock.locked()
+    await register_user(UnitOfWork(sqlite_db, clock), 5, "E", None, "en")
