@@ -245,7 +245,7 @@ class BotProcess:
     def _polls(self) -> int:
         # The fake counts getUpdates requests as they *start* (it records a call only when
         # its long poll returns, up to the bot's 25 s timeout later).
-        return int(getattr(self.server, "_poll_generation", 0))
+        return self.server.polls_started
 
     def _open_log(self) -> Any:
         return self.log_file.open("ab")
@@ -334,15 +334,15 @@ class Transcript:
     # -- the user ----------------------------------------------------------------------------
     async def user_says(self, user: FakeUser, text: str,
                         chat: FakeChat | int | None = None) -> JSON:
-        return await self._arrives(self.server.send_text(user, text, chat))
+        return await self.arrives(self.server.send_text(user, text, chat))
 
     async def user_sends_sticker(self, user: FakeUser) -> JSON:
-        return await self._arrives(self.server.send_sticker(user))
+        return await self.arrives(self.server.send_sticker(user))
 
     async def user_sends_voice(self, user: FakeUser) -> JSON:
-        return await self._arrives(self.server.send_voice(user))
+        return await self.arrives(self.server.send_voice(user))
 
-    async def _arrives(self, update: JSON) -> JSON:
+    async def arrives(self, update: JSON) -> JSON:
         """Long polling: the update waits in the fake for getUpdates. Webhook mode: it is
         taken out of that queue and handed to `deliver`, which posts it to the bot."""
         if self.deliver is not None:
@@ -360,7 +360,7 @@ class Transcript:
         if not found:
             raise AssertionError(f"no button {button!r} under the bot's message "
                                  f"{message.get('text')!r}; it has {_buttons(message)}")
-        update = await self._arrives(self.server.press(user, message, found[0], strict=strict))
+        update = await self.arrives(self.server.press(user, message, found[0], strict=strict))
         return str(update["callback_query"]["id"])
 
     # -- the bot -----------------------------------------------------------------------------

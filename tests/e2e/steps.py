@@ -136,7 +136,7 @@ async def press_for_keyboard(t: Transcript, user: FakeUser, message: JSON, butto
 
 async def user_sends_file(t: Transcript, user: FakeUser, name: str, content: bytes,
                           mime_type: str = "text/csv") -> JSON:
-    return await t._arrives(t.server.send_document(user, name, content, mime_type))
+    return await t.arrives(t.server.send_document(user, name, content, mime_type))
 
 
 async def pinned(server: FakeTelegramServer, chat: FakeChat | int,

@@ -230,7 +230,7 @@ async def add_group(t: Transcript, server: FakeTelegramServer, admin: FakeUser, 
     itself in the deployment's default language, then the admin sets the group's."""
     group = server.group(chat_id, title)
     server.set_member(group, admin, "administrator")
-    await t._arrives(server.add_bot_to_group(group, admin, status="administrator"))
+    await t.arrives(server.add_bot_to_group(group, admin, status="administrator"))
     await t.bot_says(group, equals=Texts("zh_CN")(GROUP_INTRO))
     await t.user_says(admin, "/language", group)
     menu = await t.bot_buttons(group, equals=Texts("zh_CN")(GROUP_LANGUAGE),

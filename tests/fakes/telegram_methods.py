@@ -80,7 +80,7 @@ class BotApiMethods(TelegramWorld):
         self.allowed_updates: frozenset[str] | None = None  # None: Telegram's default set
         self.dropped_updates: list[JSON] = []  # filtered out by allowed_updates
         self.closing = False
-        self._poll_generation = 0
+        self.polls_started = 0  # getUpdates requests started (a call is recorded when it ends)
 
     # -- chats ---------------------------------------------------------------------------------
     def resolve_chat(self, chat_id: int | str) -> FakeChat:
@@ -219,12 +219,12 @@ class BotApiMethods(TelegramWorld):
         limit = min(max(int(p.get("limit") or 100), 1), 100)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + max(float(p.get("timeout") or 0), 0.0)
-        self._poll_generation += 1
-        generation = self._poll_generation
+        self.polls_started += 1
+        generation = self.polls_started
         self._wake_pollers()  # an older getUpdates still waiting is terminated with 409
         first = True
         while True:
-            if not first and generation != self._poll_generation:
+            if not first and generation != self.polls_started:
                 raise ApiError(409, "Conflict: terminated by other getUpdates request; make sure "
                                     "that only one bot instance is running", bot_error=False)
             first = False
