@@ -3,6 +3,9 @@ flow that continues on a second Dispatcher after a restart."""
 
 from __future__ import annotations
 
+import os
+
+import pytest
 from sqlalchemy import select
 
 from bot.app import App, build_app
@@ -113,3 +116,55 @@ async def test_a_command_mid_flow_is_a_command_not_an_answer(app: App,
     assert "Commands you can use here" in fake_session.texts()[0]
     await feed(app, make_message(ADMIN, "Garden"))
     assert "time zone" in fake_session.texts()[0], "the flow is still at its step"
+
+
+REDIS_URL = os.environ.get("ZHONGYI_TEST_REDIS", "redis://127.0.0.1:6379/15")
+
+
+def _redis_unreachable() -> str | None:
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except Exception as exc:
+        return f"Redis not reachable at {REDIS_URL} ({exc.__class__.__name__}: {exc})"
+    return None
+
+
+async def test_flow_survives_a_restart_with_redis(sqlite_db: Database, clock: FrozenClock):
+    """With REDIS_URL set, conversation state lives in Redis and a second Dispatcher (a
+    restarted or second process) continues the flow."""
+    reason = _redis_unreachable()
+    if reason:
+        pytest.skip(reason)
+    import redis.asyncio
+
+    def start() -> tuple[App, FakeSession]:
+        session = FakeSession()
+        application = build_app(make_settings(redis_url=REDIS_URL), clock, session=session,
+                                db=sqlite_db,
+                                pacer=Pacer(1000, chat_per_second=1000, chat_burst=1000))
+        return application, session
+
+    client = redis.asyncio.Redis.from_url(REDIS_URL)
+    pattern = f"fsm:{ADMIN_ID}:{ADMIN_ID}:*"  # this test's keys only: the server may be shared
+
+    async def forget() -> None:
+        for key in await client.keys(pattern):
+            await client.delete(key)
+
+    await forget()
+    try:
+        first, first_session = start()
+        await feed(first, make_message(ADMIN, "/newcommunity"))
+        await feed(first, make_message(ADMIN, "Redis Court"))
+        assert "time zone" in first_session.texts()[-1]
+        assert await client.keys(pattern), "the state is in Redis"
+        await first.dp.storage.close()
+        second, second_session = start()
+        await feed(second, make_callback(ADMIN, "v1flow:nc:tz:Asia/Shanghai"))
+        assert "language" in second_session.texts()[-1]
+        await second.dp.storage.close()
+    finally:
+        await forget()
+        await client.aclose()
