@@ -103,7 +103,9 @@ async def on_scope_done(query: CallbackQuery, state: FSMContext) -> None:
         return
     labels = [label for key, label in data["scope"].items() if key != "0"]
     await chosen(query, ", ".join(labels) or _("the whole community"))
-    if data["kind"] == "poll":
+    if data.get("editing"):
+        await show_preview(query.message, state)
+    elif data["kind"] == "poll":
         await ask_question_text(query.message, state)
     else:
         await ask_title(query.message, state)
@@ -164,11 +166,11 @@ async def on_no_description(query: CallbackQuery, state: FSMContext) -> None:
 
 
 async def on_edit(query: CallbackQuery, callback_data: DraftCB, state: FSMContext,
-                  clock: Clock) -> None:
+                  clock: Clock, uow: UnitOfWork) -> None:
     """Opens one part of the draft from the preview; that part returns to the preview."""
     asks = {"title": ask_title, "description": ask_description, "audience": ask_audience,
             "questions": show_question_list, "question": ask_question_text}
-    if callback_data.value not in {*asks, "deadline"}:
+    if callback_data.value not in {*asks, "deadline", "scope"}:
         await query.answer(_("This button has expired."), show_alert=True)
         return
     await state.update_data(editing=True)
@@ -176,6 +178,8 @@ async def on_edit(query: CallbackQuery, callback_data: DraftCB, state: FSMContex
     await query.message.edit_reply_markup(reply_markup=None)
     if callback_data.value == "deadline":
         await ask_day(query.message, state, clock)
+    elif callback_data.value == "scope":
+        await ask_scope(query.message, state, uow, query.from_user.id)
     else:
         await asks[callback_data.value](query.message, state)
 

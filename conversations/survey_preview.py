@@ -49,7 +49,8 @@ def preview_keyboard(kind: str) -> InlineKeyboardMarkup:
     edits = ([(_("✏️ Question"), "question")] if kind == "poll" else
              [(_("✏️ Title"), "title"), (_("✏️ Description"), "description"),
               (_("✏️ Questions"), "questions")])
-    edits += [(_("✏️ Audience"), "audience"), (_("✏️ Deadline"), "deadline")]
+    edits += [(_("✏️ Scope"), "scope"), (_("✏️ Audience"), "audience"),
+              (_("✏️ Deadline"), "deadline")]
     builder = InlineKeyboardBuilder()
     builder.button(text=_("✅ Publish"), callback_data=DraftCB(action="publish"))
     for text, part in edits:

@@ -257,6 +257,11 @@ async def test_questions_are_edited_from_the_preview(app: App, fake_session: Fak
     assert question == ("Question 1 of 1\n\nHow clean is it?\n\nRate from 1 (very poor) to 5 "
                         "(very good).\n⭐ 1 · 2 · 3 · 4 · 5")
     assert "Reminder: none" in summary
+    await press(app, fake_session, LEAD, DraftCB(action="edit", value="scope"))
+    await press(app, fake_session, LEAD, ScopeCB(action="open", unit=roster.building_id))
+    await press(app, fake_session, LEAD, ScopeCB(action="toggle", unit=roster.floors["3"]))
+    texts = await press(app, fake_session, LEAD, ScopeCB(action="done"))
+    assert "For: 幸福小区 1号楼 2\n" in texts[-1], "back at the preview, floor 3 left out"
     texts = await press(app, fake_session, LEAD, DraftCB(action="cancel"))
     assert texts[-1] == "Cancelled. Nothing was saved."
 
