@@ -50,7 +50,8 @@ FOR = "For: {scope}"
 REMINDER_SET = "Reminder: {time} before the deadline"
 PUBLISH_OR_CHANGE = "Publish it now, or change something?"
 PUBLISH = "✅ Publish"
-EDITS = ("✏️ Title", "✏️ Description", "✏️ Questions", "✏️ Audience", "✏️ Deadline")
+EDITS = ("✏️ Title", "✏️ Description", "✏️ Questions", "✏️ Scope", "✏️ Audience",
+         "✏️ Deadline")
 PUBLISHED = "✅ Published! Groups that will show it: {count}."
 
 # -- the group post, answering ----------------------------------------------------------------
