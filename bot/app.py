@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import os
 from dataclasses import dataclass, field
@@ -118,6 +119,9 @@ def build_app(settings: Settings, clock: Clock | None = None, *,
     app = App(settings, clock, db, i18n, bot, dp, pacer, sender, sweeper, scheduler)
     dp.startup.register(app.start_background)
     dp.shutdown.register(app.stop_background)
+    # What exists now (aiogram's models, the routers) lives as long as the process: moved
+    # out of the collector's sight, full collections stop pausing every update for it.
+    gc.freeze()
     return app
 
 

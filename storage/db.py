@@ -13,15 +13,17 @@ from contextlib import asynccontextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Row, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
 from sqlalchemy.pool import StaticPool
+from sqlalchemy.sql.base import Executable
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -52,6 +54,8 @@ class Database:
             _tune_sqlite(self.engine)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
         self.write_lock = asyncio.Lock()
+        self._reader: AsyncConnection | None = None
+        self._reader_lock = asyncio.Lock()
 
     def session(self) -> AsyncSession:
         return self.sessionmaker()
@@ -73,7 +77,34 @@ class Database:
             await session.connection(execution_options={"sqlite_begin": "DEFERRED"})
             yield session
 
+    async def read_row(self, stmt: Executable) -> Row[Any] | None:
+        """One row of a small read done before every update (inbox check, language, flow
+        state). On SQLite it goes through one connection kept open for the purpose: taking
+        a pooled connection costs more than the query when a hundred updates arrive at once.
+        """
+        if not self.is_sqlite:
+            async with self.engine.connect() as conn:
+                row = (await conn.execute(stmt)).first()
+                await conn.rollback()
+                return row
+        async with self._reader_lock:
+            if self._reader is None:
+                conn = await self.engine.connect()
+                # No BEGIN: the driver runs each SELECT in its own implicit transaction, so
+                # it always sees what was committed and never holds a snapshot open.
+                self._reader = await conn.execution_options(sqlite_begin="AUTOCOMMIT")
+            try:
+                row = (await self._reader.execute(stmt)).first()
+            except BaseException:
+                await self._reader.close()
+                self._reader = None
+                raise
+            return row
+
     async def dispose(self) -> None:
+        if self._reader is not None:
+            await self._reader.close()
+            self._reader = None
         await self.engine.dispose()
 
 
@@ -94,4 +125,6 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
     @event.listens_for(sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
         mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+        if mode == "AUTOCOMMIT":
+            return  # each statement is its own transaction (see Database.read_row)
         connection.exec_driver_sql("BEGIN" if mode == "DEFERRED" else "BEGIN IMMEDIATE")

@@ -13,11 +13,7 @@ from storage.upsert import upsert
 
 
 async def load(db: Database, key: str) -> tuple[str | None, dict[str, Any]]:
-    async with db.engine.connect() as conn:
-        conn = await conn.execution_options(sqlite_begin="DEFERRED")
-        row = (await conn.execute(
-            select(FlowState.state, FlowState.data).where(FlowState.key == key))).first()
-        await conn.rollback()
+    row = await db.read_row(select(FlowState.state, FlowState.data).where(FlowState.key == key))
     return (None, {}) if row is None else (row.state, dict(row.data or {}))
 
 

@@ -108,8 +108,5 @@ async def update_inputs(
                      .scalar_subquery())
     else:
         own = community = literal(None)
-    async with db.engine.connect() as conn:
-        conn = await conn.execution_options(sqlite_begin="DEFERRED")
-        row = (await conn.execute(select(seen.exists(), own, community))).one()
-        await conn.rollback()
+    row = await db.read_row(select(seen.exists(), own, community))
     return bool(row[0]), row[1], row[2]

@@ -131,3 +131,12 @@ async def test_a_failed_begin_releases_the_write_lock(sqlite_db: Database, clock
     monkeypatch.undo()
     assert not sqlite_db.write_lock.locked()
     await register_user(UnitOfWork(sqlite_db, clock), 5, "E", None, "en")
+
+
+async def test_the_hot_read_path_sees_every_commit(db: Database, clock: FrozenClock):
+    stmt = select(User.locale).where(User.id == 7)
+    assert await db.read_row(stmt) is None
+    await register_user(UnitOfWork(db, clock), 7, "G", None, "en")
+    assert (await db.read_row(stmt)).locale is None
+    await set_user_locale(UnitOfWork(db, clock), 7, "zh_CN")
+    assert (await db.read_row(stmt)).locale == "zh_CN", "no stale snapshot between reads"
