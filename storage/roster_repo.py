@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.roles import Role
 from storage.models import Household, RoleAssignment, Unit
 
 KINDS = ("compound", "building", "entrance", "floor")
@@ -90,3 +91,19 @@ async def labels(session: AsyncSession, community_id: int) -> dict[int, str]:
     return {unit_id: " ".join(names[int(p)] for p in path.strip("/").split("/")
                               if p and int(p) in names)
             for unit_id, _, path in rows}
+
+
+async def floors_looked_after(session: AsyncSession, user_id: int,
+                              community_id: int | None = None) -> list[Unit]:
+    """The floors a user serves as floor contact, or below a building (entrance) they
+    lead; in one community when given."""
+    stmt = (select(Unit).join(RoleAssignment, RoleAssignment.unit_id == Unit.id)
+            .where(RoleAssignment.user_id == user_id,
+                   RoleAssignment.role.in_([str(Role.FLOOR_CONTACT), str(Role.BUILDING_LEAD)])))
+    if community_id is not None:
+        stmt = stmt.where(RoleAssignment.community_id == community_id)
+    floors: dict[int, Unit] = {}
+    for unit in (await session.execute(stmt)).scalars().all():
+        for floor in await descendants(session, unit, kind="floor"):
+            floors.setdefault(floor.id, floor)
+    return list(floors.values())

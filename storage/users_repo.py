@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,6 +32,18 @@ async def touch_user(
                  ["first_name", "username", "language_code", "updated_at"])
 
 
+def community_locale_of(user_id: int) -> Any:
+    """The default language of a user's community: through a role, else through a home."""
+    by_role = (select(RoleAssignment.community_id).where(RoleAssignment.user_id == user_id)
+               .order_by(RoleAssignment.id).limit(1).scalar_subquery())
+    by_home = (select(Household.community_id)
+               .join(Resident, Resident.household_id == Household.id)
+               .where(Resident.user_id == user_id).order_by(Resident.id).limit(1)
+               .scalar_subquery())
+    return (select(Community.locale).where(Community.id == func.coalesce(by_role, by_home))
+            .scalar_subquery())
+
+
 async def user_locale_inputs(
     session: AsyncSession, user_id: int,
 ) -> tuple[str | None, str | None, str | None]:
@@ -38,13 +51,7 @@ async def user_locale_inputs(
     row = (await session.execute(
         select(User.locale, User.language_code).where(User.id == user_id)
     )).first()
-    community = await session.scalar(
-        select(Community.locale)
-        .join(RoleAssignment, RoleAssignment.community_id == Community.id)
-        .where(RoleAssignment.user_id == user_id)
-        .order_by(RoleAssignment.id)
-        .limit(1)
-    )
+    community = await session.scalar(select(community_locale_of(user_id)))
     return (row.locale if row else None, row.language_code if row else None, community)
 
 
@@ -97,15 +104,7 @@ async def update_inputs(
                      .scalar_subquery())
     elif user_id is not None:
         own = select(User.locale).where(User.id == user_id).scalar_subquery()
-        by_role = (select(RoleAssignment.community_id).where(RoleAssignment.user_id == user_id)
-                   .order_by(RoleAssignment.id).limit(1).scalar_subquery())
-        by_home = (select(Household.community_id)
-                   .join(Resident, Resident.household_id == Household.id)
-                   .where(Resident.user_id == user_id).order_by(Resident.id).limit(1)
-                   .scalar_subquery())
-        community = (select(Community.locale)
-                     .where(Community.id == func.coalesce(by_role, by_home))
-                     .scalar_subquery())
+        community = community_locale_of(user_id)
     else:
         own = community = literal(None)
     row = await db.read_row(select(seen.exists(), own, community))

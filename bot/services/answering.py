@@ -29,7 +29,7 @@ from bot.services.permissions import has_role
 from bot.services.surveys import SurveyView, load_survey, post_params, ref, view_of
 from bot.services.units import info
 from storage import UnitOfWork, outbox_repo, roster_repo, surveys_repo
-from storage.models import Household, Participation, Resident, RoleAssignment, Survey, Unit
+from storage.models import Household, Participation, Resident, Survey
 
 POLL_REFRESH_DELAY = timedelta(seconds=3)
 DOOR_RECORDERS = (Role.FLOOR_CONTACT, Role.BUILDING_LEAD, Role.ADMIN, *COMMITTEE)
@@ -221,26 +221,14 @@ class DoorHousehold:
     label: str
 
 
-async def _contact_floors(session: Any, user_id: int, community_id: int) -> list[int]:
-    units = (await session.execute(
-        select(Unit).join(RoleAssignment, RoleAssignment.unit_id == Unit.id)
-        .where(RoleAssignment.user_id == user_id, RoleAssignment.community_id == community_id,
-               RoleAssignment.role.in_([str(Role.FLOOR_CONTACT), str(Role.BUILDING_LEAD)]))
-    )).scalars().all()
-    floors: dict[int, None] = {}
-    for unit in units:
-        for floor in await roster_repo.descendants(session, unit, kind="floor"):
-            floors[floor.id] = None
-    return list(floors)
-
-
 async def pending_households(uow: UnitOfWork, *, contact_id: int, survey_id: int,
                              ) -> list[DoorHousehold]:
     """Households on the contact's floors that nobody has answered for yet."""
     async with uow(readonly=True):
         session = uow.session
         survey = await load_survey(session, survey_id)
-        floors = await _contact_floors(session, contact_id, survey.community_id)
+        floors = [f.id for f in await roster_repo.floors_looked_after(
+            session, contact_id, survey.community_id)]
         if not floors:
             raise NotPermitted("not_floor_contact")
         paths = await surveys_repo.scope_paths(session, survey.id)

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
-from bot.domain.roles import Role
 from bot.services.units import info
 from storage import UnitOfWork, membership_repo, roster_repo
-from storage.models import RoleAssignment, Unit
 
 
 @dataclass(frozen=True)
@@ -33,17 +29,8 @@ async def floor_rosters(uow: UnitOfWork, user_id: int) -> list[FloorRoster]:
     """Floors where the user is floor contact, or below a building they lead."""
     async with uow(readonly=True):
         session = uow.session
-        units = (await session.execute(
-            select(Unit).join(RoleAssignment, RoleAssignment.unit_id == Unit.id)
-            .where(RoleAssignment.user_id == user_id,
-                   RoleAssignment.role.in_([str(Role.FLOOR_CONTACT),
-                                            str(Role.BUILDING_LEAD)])))).scalars().all()
-        floors: dict[int, Unit] = {}
-        for unit in units:
-            for floor in await roster_repo.descendants(session, unit, kind="floor"):
-                floors.setdefault(floor.id, floor)
         result = []
-        for floor in floors.values():
+        for floor in await roster_repo.floors_looked_after(session, user_id):
             homes = []
             for household, people in await membership_repo.floor_statuses(session, floor.id):
                 names = {"verified": [], "pending": []}
