@@ -319,3 +319,6 @@ class Answer(Base):
     option_id: Mapped[int | None] = mapped_column(ForeignKey("question_options.id"))
     rating: Mapped[int | None] = mapped_column(Integer)
     text: Mapped[str | None] = mapped_column(Text)
+
+
+from storage import case_models  # noqa: E402,F401  (registers the report tables on Base)

@@ -82,3 +82,15 @@ async def make_group(db: Database, clock: Clock, community_id: int, unit_id: int
         uow.session.add(group)
         await uow.commit()
         return group.id
+
+
+async def make_role(db: Database, clock: Clock, community_id: int, user_id: int, role: str,
+                    unit_id: int | None = None) -> None:
+    """Grants a role (as the community's first admin would)."""
+    from storage import communities_repo
+
+    await make_user(db, clock, user_id, f"staff{user_id}")
+    async with UnitOfWork(db, clock) as uow:
+        await communities_repo.grant(uow.session, user_id=user_id, community_id=community_id,
+                                     role=role, granted_by=0, now=clock.now(), unit_id=unit_id)
+        await uow.commit()

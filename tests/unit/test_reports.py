@@ -1,0 +1,234 @@
+"""Reports as services on a real database: submitting dispatches to the body's group, the
+body's actions and refusals, the reporter's rating and reopening, "me too", and the sweeper
+escalating an overdue case once — also when a sweep is repeated after a restart."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.domain.cases import Status
+from bot.domain.clock import FrozenClock
+from bot.services.case_actions import (
+    act_on_case,
+    answer_question,
+    my_cases,
+    rate_case,
+    reopen_case,
+)
+from bot.services.case_sweep import sweep_cases
+from bot.services.errors import InvalidInput, NotFound, NotPermitted
+from bot.services.reports import (
+    ReportDraft,
+    find_similar,
+    start_report,
+    submit_report,
+    support_case,
+)
+from storage import Database, UnitOfWork, cases_repo
+from storage.case_models import Case, CaseEvent
+from storage.models import OutboxMessage
+from tests.builders import make_group, make_resident, make_role, make_roster
+
+ADMIN, REPORTER, NEIGHBOUR, STAFF, OWNERS, STRANGER = 9001, 101, 102, 201, 202, 301
+PROPERTY_CHAT, COMMITTEE_CHAT, BUILDING_CHAT = -1001, -1002, -1003
+
+
+@pytest.fixture
+async def estate(db: Database, clock: FrozenClock):
+    roster = await make_roster(db, clock, admin_id=ADMIN)
+    await make_resident(db, clock, REPORTER, roster.homes["101"])
+    await make_resident(db, clock, NEIGHBOUR, roster.homes["201"])
+    await make_role(db, clock, roster.community_id, STAFF, "property")
+    await make_role(db, clock, roster.community_id, OWNERS, "owners_committee")
+    await make_group(db, clock, roster.community_id, None, PROPERTY_CHAT, purpose="property")
+    await make_group(db, clock, roster.community_id, None, COMMITTEE_CHAT, purpose="committee")
+    await make_group(db, clock, roster.community_id, roster.building_id, BUILDING_CHAT)
+    return roster
+
+
+async def outbox(db: Database, kind: str | None = None) -> list[OutboxMessage]:
+    async with db.reading() as session:
+        stmt = select(OutboxMessage).order_by(OutboxMessage.id)
+        if kind:
+            stmt = stmt.where(OutboxMessage.kind == kind)
+        return list((await session.execute(stmt)).scalars())
+
+
+async def report(db: Database, clock: FrozenClock, estate, *, user: int = REPORTER,
+                 category: str = "repairs", **changes: object):
+    start = await start_report(UnitOfWork(db, clock), user)
+    category_id = next(c.id for c in start.categories if c.label.key == category)
+    values: dict[str, object] = dict(category_id=category_id, description="楼道灯不亮",
+                                     household_id=start.homes[0].household_id, place="home",
+                                     photos=("PHOTO1",))
+    values.update(changes)
+    return await submit_report(UnitOfWork(db, clock), user, ReportDraft(**values))
+
+
+async def test_only_verified_residents_report(db, clock, estate):
+    with pytest.raises(NotPermitted):
+        await start_report(UnitOfWork(db, clock), STRANGER)
+    start = await start_report(UnitOfWork(db, clock), REPORTER)
+    assert [c.label.key for c in start.categories][:3] == ["repairs", "sanitation", "safety"]
+    assert start.homes[0].label.endswith("101")
+
+
+async def test_a_report_goes_to_the_property_group_with_its_photo_and_deadlines(
+        db, clock, estate):
+    view = await report(db, clock, estate, shared=True)
+    assert (view.number, view.status, view.body.key) == (1, Status.NEW, "property")
+    assert view.ack_due == clock.now() + timedelta(hours=4)
+    cards = await outbox(db, "case_card")
+    assert [c.chat_id for c in cards] == [PROPERTY_CHAT]
+    assert cards[0].params["photos"] == ["PHOTO1"]
+    assert cards[0].params["reporter"] == "r101"
+    neighbours = await outbox(db, "case_neighbours")
+    assert [n.chat_id for n in neighbours] == [BUILDING_CHAT]
+    assert neighbours[0].params["reporter"] is None
+    assert neighbours[0].params["place_label"] == ""
+    second = await report(db, clock, estate, urgent=True)
+    assert second.number == 2
+    assert second.ack_due == clock.now() + timedelta(hours=1)
+
+
+async def test_bad_reports_are_refused(db, clock, estate):
+    with pytest.raises(InvalidInput, match="description_empty"):
+        await report(db, clock, estate, description="  ")
+    with pytest.raises(InvalidInput, match="description_too_long"):
+        await report(db, clock, estate, description="x" * 2001)
+    with pytest.raises(InvalidInput, match="too_many_photos"):
+        await report(db, clock, estate, photos=("a", "b", "c", "d"))
+    with pytest.raises(NotFound):
+        await report(db, clock, estate, category_id=999)
+    with pytest.raises(NotFound):
+        await report(db, clock, estate, household_id=estate.homes["301"])
+
+
+async def test_similar_open_cases_are_offered_and_me_too_counts_once(db, clock, estate):
+    first = await report(db, clock, estate, user=NEIGHBOUR, description="电梯坏了")
+    start = await start_report(UnitOfWork(db, clock), REPORTER)
+    draft = ReportDraft(category_id=next(c.id for c in start.categories
+                                         if c.label.key == "repairs"),
+                        description="电梯又坏了", household_id=start.homes[0].household_id,
+                        place="home")
+    similar = await find_similar(UnitOfWork(db, clock), REPORTER, draft)
+    assert [s.case_id for s in similar] == [first.id]
+    other = ReportDraft(**{**draft.__dict__, "category_id": next(
+        c.id for c in start.categories if c.label.key == "sanitation")})
+    assert await find_similar(UnitOfWork(db, clock), REPORTER, other) == []
+    support = await support_case(UnitOfWork(db, clock), REPORTER, first.id)
+    assert (support.added, support.supporters) == (True, 1)
+    again = await support_case(UnitOfWork(db, clock), REPORTER, first.id)
+    assert (again.added, again.supporters) == (False, 1)
+    with pytest.raises(InvalidInput, match="own_case"):
+        await support_case(UnitOfWork(db, clock), NEIGHBOUR, first.id)
+    with pytest.raises(NotPermitted):
+        await support_case(UnitOfWork(db, clock), STRANGER, first.id)
+    edits = [m for m in await outbox(db, "case_card") if m.edit_of is not None]
+    assert edits and edits[-1].params["supporters"] == 1
+
+
+async def test_only_the_responsible_body_acts_and_notes_are_required(db, clock, estate):
+    view = await report(db, clock, estate)
+    uow = UnitOfWork(db, clock)
+    for user in (STRANGER, REPORTER, OWNERS):  # the owners' committee is not involved yet
+        with pytest.raises(NotPermitted):
+            await act_on_case(uow, user_id=user, case_id=view.id, action="accept")
+    with pytest.raises(NotFound):
+        await act_on_case(uow, user_id=STAFF, case_id=999, action="accept")
+    with pytest.raises(InvalidInput, match="note_required"):
+        await act_on_case(uow, user_id=STAFF, case_id=view.id, action="resolve", note=" ")
+    with pytest.raises(InvalidInput, match="reason_required"):
+        await act_on_case(uow, user_id=STAFF, case_id=view.id, action="reject")
+    accepted = await act_on_case(uow, user_id=STAFF, case_id=view.id, action="accept")
+    assert accepted.status is Status.ACCEPTED and accepted.acked_at == clock.now()
+    with pytest.raises(InvalidInput, match="already_accepted"):
+        await act_on_case(uow, user_id=STAFF, case_id=view.id, action="accept")
+    rejected = await act_on_case(uow, user_id=ADMIN, case_id=view.id, action="reject",
+                                 note="不归物业管")
+    assert rejected.status is Status.REJECTED
+    with pytest.raises(InvalidInput, match="case_closed"):
+        await act_on_case(uow, user_id=STAFF, case_id=view.id, action="resolve", note="ok")
+    updates = [m.params["event"] for m in await outbox(db, "case_update")]
+    assert updates == ["accepted", "rejected"]
+    assert [e.kind for e in rejected.timeline] == ["submitted", "accepted", "rejected"]
+
+
+async def test_question_answer_resolve_reopen_and_rate(db, clock, estate):
+    view = await report(db, clock, estate)
+    uow = UnitOfWork(db, clock)
+    asked = await act_on_case(uow, user_id=STAFF, case_id=view.id, action="ask",
+                              note="哪一层？")
+    assert asked.status is Status.INFO
+    with pytest.raises(NotPermitted):
+        await answer_question(uow, user_id=NEIGHBOUR, case_id=view.id, text="3楼")
+    answered = await answer_question(uow, user_id=REPORTER, case_id=view.id, text="3楼")
+    assert answered.status is Status.ACCEPTED
+    assert [m.params["answer"] for m in await outbox(db, "case_info_given")] == ["3楼"]
+    with pytest.raises(InvalidInput, match="not_resolved"):
+        await rate_case(uow, user_id=REPORTER, case_id=view.id, rating=4)
+    await act_on_case(uow, user_id=STAFF, case_id=view.id, action="resolve", note="换了灯泡",
+                      photo="FIXED")
+    assert [m.params["photo"] for m in await outbox(db, "case_resolved")] == ["FIXED"]
+    clock.advance(timedelta(hours=1))
+    reopened = await reopen_case(uow, user_id=REPORTER, case_id=view.id)
+    assert reopened.status is Status.ACCEPTED
+    assert reopened.resolve_due == clock.now() + timedelta(hours=72)
+    assert [c.params.get("reopened") for c in await outbox(db, "case_card")][-1] is True
+    await act_on_case(uow, user_id=STAFF, case_id=view.id, action="resolve", note="修好了")
+    with pytest.raises(InvalidInput, match="bad_rating"):
+        await rate_case(uow, user_id=REPORTER, case_id=view.id, rating=6)
+    rated = await rate_case(uow, user_id=REPORTER, case_id=view.id, rating=4)
+    assert (rated.status, rated.rating) == (Status.CLOSED, 4)
+    assert [(c.number, c.status) for c in await my_cases(uow, REPORTER)] == [
+        (1, Status.CLOSED)]
+
+
+async def test_reassign_gives_the_new_body_fresh_deadlines(db, clock, estate):
+    view = await report(db, clock, estate)
+    async with db.reading() as session:
+        bodies = {b.key: b.id for b in await cases_repo.bodies(session, estate.community_id)}
+    clock.advance(timedelta(hours=2))
+    moved = await act_on_case(UnitOfWork(db, clock), user_id=STAFF, case_id=view.id,
+                              action="reassign", body_id=bodies["residents_committee"])
+    assert (moved.body.key, moved.level, moved.status) == ("residents_committee", 3,
+                                                           Status.NEW)
+    assert moved.ack_due == clock.now() + timedelta(hours=4)
+    cards = await outbox(db, "case_card")
+    assert [c.chat_id for c in cards if c.params.get("reassigned")] == [COMMITTEE_CHAT]
+    with pytest.raises(NotPermitted):  # property is no longer responsible
+        await act_on_case(UnitOfWork(db, clock), user_id=STAFF, case_id=view.id,
+                          action="accept")
+
+
+async def test_an_overdue_case_escalates_once_even_when_the_sweep_is_repeated(
+        db, clock, estate):
+    view = await report(db, clock, estate)
+    clock.advance(timedelta(hours=3))
+    assert await sweep_cases(UnitOfWork(db, clock), clock.now(), 100) == 1
+    assert [m.chat_id for m in await outbox(db, "case_reminder")] == [PROPERTY_CHAT]
+    clock.advance(timedelta(hours=1))
+    assert await sweep_cases(UnitOfWork(db, clock), clock.now(), 100) == 1
+    # A restart runs the sweep again at the same moment: nothing is due any more.
+    assert await sweep_cases(UnitOfWork(db, clock), clock.now(), 100) == 0
+    escalated = [m for m in await outbox(db, "case_card") if m.params.get("escalated")]
+    assert [m.chat_id for m in escalated] == [COMMITTEE_CHAT]
+    assert [t[1] for t in escalated[0].params["timeline"]] == ["submitted", "escalated"]
+    # The owners' committee may act now, and the escalation stops once resolved.
+    await act_on_case(UnitOfWork(db, clock), user_id=OWNERS, case_id=view.id,
+                      action="resolve", note="已修")
+    clock.advance(timedelta(days=3))
+    await sweep_cases(UnitOfWork(db, clock), clock.now(), 100)
+    async with db.reading() as session:
+        case = await session.get(Case, view.id)
+        escalations = await session.scalar(select(func.count()).select_from(CaseEvent).where(
+            CaseEvent.case_id == view.id, CaseEvent.kind == "escalated"))
+    assert (case.level, escalations, case.status) == (2, 1, "resolved")
+    clock.advance(timedelta(days=4))
+    await sweep_cases(UnitOfWork(db, clock), clock.now(), 100)
+    async with db.reading() as session:
+        assert (await session.get(Case, view.id)).status == "closed"
+    assert [m.params["event"] for m in await outbox(db, "case_update")][-1] == "auto_closed"
