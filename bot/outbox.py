@@ -192,16 +192,21 @@ class OutboxSender:
             return await self.bot.send_document(
                 row.chat_id, BufferedInputFile(content, name), caption=rendered.text,
                 reply_markup=rendered.reply_markup, message_thread_id=thread)
-        return await self.bot.send_message(row.chat_id, rendered.text,
-                                           reply_markup=rendered.reply_markup,
-                                           message_thread_id=thread)
+        message = await self.bot.send_message(row.chat_id, rendered.text,
+                                              reply_markup=rendered.reply_markup,
+                                              message_thread_id=thread)
+        for file_id in rendered.photo_ids:
+            await self._send_follow_up_photo(row, file_id)
+        return message
 
-    async def _send_follow_up_photo(self, row: Outgoing, photo: bytes) -> None:
-        """Sends the image that follows a long text. The text is out already, so the row
-        must not be retried: waits out a 429 here, and logs any other failure."""
+    async def _send_follow_up_photo(self, row: Outgoing, photo: bytes | str) -> None:
+        """Sends an image that follows a text (a chart after a long text, a case's photos
+        by file id). The text is out already, so the row must not be retried: waits out a
+        429 here, and logs any other failure."""
+        media = BufferedInputFile(photo, "chart.png") if isinstance(photo, bytes) else photo
         for _attempt in range(3):
             try:
-                await self.bot.send_photo(row.chat_id, BufferedInputFile(photo, "chart.png"),
+                await self.bot.send_photo(row.chat_id, media,
                                           message_thread_id=row.thread_id or None)
                 return
             except TelegramRetryAfter as exc:

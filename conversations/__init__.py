@@ -5,6 +5,7 @@ from aiogram import Router
 
 from conversations import (
     answer_survey,
+    case_note,
     create_poll,
     create_survey,
     door_to_door,
@@ -13,6 +14,7 @@ from conversations import (
     join_household,
     manage_roles,
     new_community,
+    report_issue,
 )
 
 
@@ -22,7 +24,8 @@ def make_router() -> Router:
                            manage_roles.make_router(), edit_roster.make_router(),
                            import_roster.make_router(), answer_survey.make_router(),
                            door_to_door.make_router(), create_survey.make_router(),
-                           create_poll.make_router())
+                           create_poll.make_router(), report_issue.make_router(),
+                           case_note.make_router())
     return router
 
 

@@ -7,6 +7,7 @@ from aiogram import Router
 from handlers import (
     basic,
     binding,
+    cases,
     errors,
     fallback,
     groups,
@@ -25,7 +26,8 @@ def make_router() -> Router:
     router.include_routers(errors.make_router(), basic.make_router(), language.make_router(),
                            groups.make_router(), binding.make_router(),
                            join_review.make_router(), profile.make_router(),
-                           polls.make_router(), survey_admin.make_router())
+                           polls.make_router(), survey_admin.make_router(),
+                           cases.make_router())
     return router
 
 

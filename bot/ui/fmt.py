@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_timedelta
+from babel.dates import format_date, format_datetime, format_skeleton, format_timedelta
 from babel.numbers import format_decimal, format_percent
 
 
@@ -37,3 +37,10 @@ def percent(share: float, locale: str) -> str:
 
 def duration(delta: timedelta, locale: str) -> str:
     return format_timedelta(delta, locale=babel_locale(locale))
+
+
+def short_when(value: datetime, timezone: str, locale: str) -> str:
+    """A moment without the year, for timelines ("12月1日 09:00", "Dec 1, 09:00")."""
+    moment, loc = value.astimezone(ZoneInfo(timezone)), babel_locale(locale)
+    return "{} {}".format(format_skeleton("MMMd", moment, locale=loc),
+                          format_skeleton("Hm", moment, locale=loc))

@@ -22,6 +22,8 @@ class Rendered:
     reply_markup: InlineKeyboardMarkup | None = None
     photo: bytes | None = None
     document: tuple[str, bytes] | None = None
+    #: Telegram file ids of photos sent after the text (a case's photos).
+    photo_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -99,4 +101,4 @@ def join_decided(params: dict[str, Any], ctx: RenderContext) -> Rendered:
     return Rendered(text)
 
 
-from bot.ui import survey_render  # noqa: E402,F401  (registers renderers)
+from bot.ui import case_render, survey_render  # noqa: E402,F401  (registers renderers)

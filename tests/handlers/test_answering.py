@@ -4,7 +4,6 @@ that survives a restart, poll buttons in a group, and door to door with /pending
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from typing import Any
 
@@ -23,7 +22,8 @@ from storage.models import Ballot, OutboxMessage, Participation
 from tests.builders import make_group, make_resident, make_roster, make_user
 from tests.conftest import ADMIN_ID, make_settings
 from tests.fakes.session import FakeSession
-from tests.fakes.updates import Person, make_callback, make_message
+from tests.fakes.updates import Person, make_callback
+from tests.handlers.chat import Chat
 
 ALICE = Person(301, "Alice", "en")  # owner of 101 (floor 1)
 BOB = Person(302, "Bob", "en")  # tenant of 102 (floor 1)
@@ -69,63 +69,6 @@ async def publish(db: Database, clock: FrozenClock, roster, **changes: Any) -> i
                                      community_id=roster.community_id,
                                      draft=SurveyDraft(**draft))
     return published.survey_id
-
-
-class Chat:
-    """One person's private chat, read like a transcript: what they send or press, what
-    they see (texts and alerts), and the buttons of the last screen."""
-
-    def __init__(self, app: App, session: FakeSession, person: Person) -> None:
-        self.app, self.session, self.person = app, session, person
-        self.markup: list[dict[str, Any]] = []
-        self.alerts: list[str] = []
-
-    def labels(self) -> list[str]:
-        return [b["text"] for b in self.markup]
-
-    def data(self, label: str) -> str:
-        """The button labelled `label`, else the one button whose label contains it."""
-        found = [b for b in self.markup if b["text"] == label] or [
-            b for b in self.markup if label in b["text"]]
-        assert len(found) == 1, f"no single button {label!r} in {self.labels()}"
-        return found[0]["callback_data"]
-
-    async def send(self, text: str) -> list[str]:
-        await self.app.dp.feed_update(self.app.bot, make_message(self.person, text))
-        return self.read()
-
-    async def press(self, label: str) -> list[str]:
-        return await self.press_data(self.data(label))
-
-    async def press_data(self, data: str) -> list[str]:
-        await self.app.dp.feed_update(self.app.bot, make_callback(self.person, data))
-        return self.read()
-
-    def read(self) -> list[str]:
-        texts, self.alerts = [], []
-        for call in self.session.take():
-            params = call.params
-            if call.method == "answerCallbackQuery":
-                if params.get("show_alert"):
-                    self.alerts.append(params["text"])
-            elif "reply_markup" in params:
-                markup = params["reply_markup"]
-                markup = json.loads(markup) if isinstance(markup, str) else markup
-                self.markup = [b for row in markup.get("inline_keyboard", []) for b in row]
-            elif call.method == "editMessageText":
-                self.markup = []
-            if params.get("text"):
-                texts.append(params["text"])
-        return texts
-
-    async def answer_quickly(self, first: str = "Yes") -> str:
-        """From the intro to the summary: one option, Cost, and two skips."""
-        await self.press("▶️ Start")
-        await self.press(first)
-        await self.press("☐ Cost")
-        await self.press("Next ➡️")
-        await self.press("Skip ⏭")
-        return (await self.press("Skip ⏭"))[0]
 
 
 async def ballots(db: Database, survey_id: int) -> int:

@@ -1,0 +1,53 @@
+"""Localized answers to the conditions the report services raise (by their code)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from aiogram.utils.i18n import gettext as _
+
+
+def case_messages(d: dict[str, Any]) -> dict[str, Callable[[], str]]:
+    number = f"#{d.get('number', '')}"
+    return {
+        "not_resident": lambda: _(
+            "Reports are for verified residents, so the right people can reach you. Join "
+            "your home first: press “Join” in your building's group, or ask your floor "
+            "contact."),
+        "description_empty": lambda: _("Please describe the problem in a few words."),
+        "description_too_long": lambda: _(
+            "That is {length} characters; the limit is {limit}. Please make it shorter."
+        ).format(length=d.get("length"), limit=d.get("limit")),
+        "too_many_photos": lambda: _("At most {limit} photos, please.").format(
+            limit=d.get("limit")),
+        "bad_place": lambda: _("This button has expired."),
+        "category": lambda: _("That category is not offered any more. Send /report to "
+                              "start again."),
+        "case": lambda: _("That case does not exist."),
+        "case_closed": lambda: _("Case {number} is closed already; nothing can be changed "
+                                 "on it.").format(number=number),
+        "not_case_body": lambda: _(
+            "Only the body responsible for this case (or one it was escalated to) can act "
+            "on it."),
+        "support_not_resident": lambda: _(
+            "“Me too” is for verified residents of this community. Join your home first."),
+        "own_case": lambda: _("This is your own report; you are kept informed already."),
+        "question_required": lambda: _("Please write your question."),
+        "note_required": lambda: _("Please write a short note of what was done."),
+        "reason_required": lambda: _("A reason is required: please write it."),
+        "note_too_long": lambda: _(
+            "That is {length} characters; the limit is {limit}. Please make it shorter."
+        ).format(length=d.get("length"), limit=d.get("limit")),
+        "bad_action": lambda: _("This button has expired."),
+        "body": lambda: _("That body does not exist (any more)."),
+        "same_body": lambda: _("The case is with that body already."),
+        "already_accepted": lambda: _("Case {number} has been accepted already.").format(
+            number=number),
+        "not_reporter": lambda: _("Only the person who reported this case can do that."),
+        "no_question": lambda: _("No question is waiting on case {number}.").format(
+            number=number),
+        "not_resolved": lambda: _("Case {number} is not waiting for your confirmation "
+                                  "(any more).").format(number=number),
+        "bad_rating": lambda: _("This button has expired."),
+    }

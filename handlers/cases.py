@@ -1,0 +1,148 @@
+"""Buttons and commands of cases outside the multi-step flows: Accept on a case card in a
+body's group, “Me too” from neighbours, the reporter's rating and reopening, /mycases, and
+/report typed in a group (which hands off to the private chat).
+
+Every press is checked again by the services: who pressed, whether the case is still open.
+"""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.services import ServiceError, UnitOfWork
+from bot.services.case_actions import act_on_case, get_case, my_cases, rate_case, reopen_case
+from bot.services.reports import support_case
+from bot.ui import fmt
+from bot.ui.case_callbacks import REPORT_LINK, CaseCB, MeTooCB, MyCaseCB
+from bot.ui.case_status import status_card
+from bot.ui.case_texts import body_name, case_number, category_name, status_name
+from bot.ui.errors import describe
+
+
+async def cmd_report_group(message: Message) -> None:
+    """In a group: reporting happens in private, one tap away."""
+    me = await message.bot.me()
+    await message.reply(
+        _("Reports are made in a private chat with me, so your details stay private."),
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
+            text=_("📝 Report a problem"),
+            url=f"https://t.me/{me.username}?start={REPORT_LINK}")]]))
+
+
+async def on_accept(query: CallbackQuery, callback_data: CaseCB, uow: UnitOfWork) -> None:
+    """Accepts the case for the presser's body; the card is refreshed by the outbox."""
+    try:
+        view = await act_on_case(uow, user_id=query.from_user.id, case_id=callback_data.case,
+                                 action="accept")
+    except ServiceError as error:
+        await query.answer(describe(error), show_alert=True)
+        return
+    await query.answer(_("Accepted: case {number}. The reporter has been told.").format(
+        number=case_number(view.number)))
+
+
+async def on_me_too(query: CallbackQuery, callback_data: MeTooCB, state: FSMContext,
+                    uow: UnitOfWork) -> None:
+    """Adds the presser to the case's supporters (once)."""
+    try:
+        support = await support_case(uow, query.from_user.id, callback_data.case)
+    except ServiceError as error:
+        await query.answer(describe(error), show_alert=True)
+        return
+    if not support.added:
+        await query.answer(_("You have already said “me too” for case {number}.").format(
+            number=case_number(support.number)), show_alert=True)
+        return
+    if query.message.chat.type == "private":
+        # Offered instead of reporting a duplicate: the report flow ends here.
+        await state.clear()
+        await query.answer()
+        await query.message.edit_text(_(
+            "🙋 Thank you — you were added to case {number} ({count} neighbours now). You "
+            "will hear here when it is resolved.").format(
+            number=case_number(support.number), count=support.supporters), reply_markup=None)
+        return
+    await query.answer(_("Thank you — you were added to case {number} ({count} neighbours "
+                         "now).").format(number=case_number(support.number),
+                                         count=support.supporters), show_alert=True)
+
+
+async def on_rate(query: CallbackQuery, callback_data: MyCaseCB, uow: UnitOfWork) -> None:
+    """The reporter's rating closes the resolved case."""
+    try:
+        view = await rate_case(uow, user_id=query.from_user.id, case_id=callback_data.case,
+                               rating=callback_data.value)
+    except ServiceError as error:
+        await query.answer(describe(error), show_alert=True)
+        return
+    await query.answer()
+    await query.message.edit_reply_markup(reply_markup=None)
+    await query.message.answer(_("Thank you for your rating ({stars}). Case {number} is "
+                                 "closed.").format(stars="⭐" * (view.rating or 0),
+                                                   number=case_number(view.number)))
+
+
+async def on_reopen(query: CallbackQuery, callback_data: MyCaseCB, uow: UnitOfWork) -> None:
+    """Not fixed: the case is reopened and the body told."""
+    try:
+        view = await reopen_case(uow, user_id=query.from_user.id, case_id=callback_data.case)
+    except ServiceError as error:
+        await query.answer(describe(error), show_alert=True)
+        return
+    await query.answer()
+    await query.message.edit_reply_markup(reply_markup=None)
+    await query.message.answer(_("🔁 Case {number} is open again. {body} has been told and "
+                                 "has a new deadline.").format(
+        number=case_number(view.number), body=body_name(view.level_body.json())))
+
+
+async def on_view(query: CallbackQuery, callback_data: MyCaseCB, uow: UnitOfWork,
+                  locale: str) -> None:
+    """Shows the status card of one of the reporter's cases."""
+    try:
+        view = await get_case(uow, user_id=query.from_user.id, case_id=callback_data.case)
+    except ServiceError as error:
+        await query.answer(describe(error), show_alert=True)
+        return
+    await query.answer()
+    text, markup = status_card(view, locale)
+    await query.message.answer(text, reply_markup=markup)
+
+
+async def cmd_mycases(message: Message, uow: UnitOfWork, locale: str) -> None:
+    """Lists the reporter's cases with their status, newest first."""
+    cases = await my_cases(uow, message.from_user.id)
+    if not cases:
+        await message.answer(_("You have not reported anything yet. /report reports a "
+                               "problem."))
+        return
+    lines = [_("Your reports (newest first):")]
+    rows = []
+    for case in cases:
+        when = fmt.short_when(case.created_at, case.timezone, locale)
+        lines.append(f"{case_number(case.number)} {category_name(case.category.json())} · "
+                     f"{when} · {status_name(case.status)}")
+        rows.append(InlineKeyboardButton(
+            text=case_number(case.number),
+            callback_data=MyCaseCB(action="view", case=case.id).pack()))
+    await message.answer("\n".join(lines), reply_markup=InlineKeyboardMarkup(
+        inline_keyboard=[rows[i:i + 5] for i in range(0, len(rows), 5)]))
+
+
+def make_router() -> Router:
+    router = Router(name="cases")
+    private = F.chat.type == "private"
+    router.message.register(cmd_report_group, ~private, Command("report"))
+    router.message.register(cmd_mycases, private, Command("mycases"), StateFilter("*"))
+    router.callback_query.register(on_accept, CaseCB.filter(F.action == "accept"),
+                                   StateFilter("*"))
+    router.callback_query.register(on_me_too, MeTooCB.filter(), StateFilter("*"))
+    my = MyCaseCB.filter
+    router.callback_query.register(on_rate, my(F.action == "rate"), StateFilter("*"))
+    router.callback_query.register(on_reopen, my(F.action == "reopen"), StateFilter("*"))
+    router.callback_query.register(on_view, my(F.action == "view"), StateFilter("*"))
+    return router
