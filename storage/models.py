@@ -321,4 +321,5 @@ class Answer(Base):
     text: Mapped[str | None] = mapped_column(Text)
 
 
-from storage import case_models  # noqa: E402,F401  (registers the report tables on Base)
+# The other features' tables, registered on Base (reports; meetings, motions, decisions).
+from storage import case_models, deliberation_models  # noqa: E402,F401

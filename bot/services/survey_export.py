@@ -125,7 +125,7 @@ async def export_survey(uow: UnitOfWork, user_id: int, survey_id: int, fmt: str,
     for ballot_id, identity in people:
         given = answers.get(ballot_id, {})
         rows.append(identity + [_cell(sorted(given.get(q.id, []))) for q, _opts in questions])
-    data = _csv(header, rows) if fmt == "csv" else _xlsx(header, rows)
+    data = csv_bytes(header, rows) if fmt == "csv" else xlsx_bytes(header, rows)
     return f"survey-{survey_id}-{day}.{fmt}", data
 
 
@@ -135,7 +135,7 @@ def _cell(values: list[tuple[int, Any]]) -> Any:
     return "; ".join(str(v) for _position, v in values)
 
 
-def _csv(header: list[str], rows: list[list[Any]]) -> bytes:
+def csv_bytes(header: list[str], rows: list[list[Any]]) -> bytes:
     """UTF-8 with a BOM (Excel on Chinese Windows); a cell that starts like a formula gets
     a leading apostrophe, as OWASP advises against CSV injection."""
     out = io.StringIO(newline="")
@@ -146,13 +146,13 @@ def _csv(header: list[str], rows: list[list[Any]]) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def _xlsx(header: list[str], rows: list[list[Any]]) -> bytes:
+def xlsx_bytes(header: list[str], rows: list[list[Any]]) -> bytes:
     """One sheet; ratings stay numbers, and text starting with "=" is stored as text."""
     from openpyxl import Workbook  # imported on first export: ~20 MB a process otherwise
     from openpyxl.cell import WriteOnlyCell
 
     book = Workbook(write_only=True)
-    sheet = book.create_sheet("survey")
+    sheet = book.create_sheet("sheet1")
     for row in [header, *rows]:
         cells = []
         for value in row:
