@@ -9,6 +9,7 @@ from conversations import (
     create_poll,
     create_survey,
     door_to_door,
+    edit_categories,
     edit_roster,
     import_roster,
     join_household,
@@ -25,7 +26,7 @@ def make_router() -> Router:
                            import_roster.make_router(), answer_survey.make_router(),
                            door_to_door.make_router(), create_survey.make_router(),
                            create_poll.make_router(), report_issue.make_router(),
-                           case_note.make_router())
+                           case_note.make_router(), edit_categories.make_router())
     return router
 
 

@@ -50,4 +50,16 @@ def case_messages(d: dict[str, Any]) -> dict[str, Callable[[], str]]:
         "not_resolved": lambda: _("Case {number} is not waiting for your confirmation "
                                   "(any more).").format(number=number),
         "bad_rating": lambda: _("This button has expired."),
+        # editing categories and bodies
+        "urgent_longer": lambda: _(
+            "An urgent case cannot get more time than a normal one: the normal time is "
+            "{limit} h. Choose {limit} h or less, or lengthen the normal time first."
+        ).format(limit=d.get("limit")),
+        "normal_shorter": lambda: _(
+            "The normal time cannot be shorter than the urgent one ({limit} h). Choose "
+            "{limit} h or more, or shorten the urgent time first.").format(limit=d.get("limit")),
+        "last_category": lambda: _(
+            "At least one category must stay offered to residents. Show another one first."),
+        "group": lambda: _("That group is no longer connected. Please choose another one."),
+        "bad_hours": lambda: _("This button has expired."),
     }
