@@ -7,6 +7,7 @@ from aiogram import Router
 from handlers import (
     basic,
     binding,
+    case_stats,
     cases,
     errors,
     fallback,
@@ -27,7 +28,7 @@ def make_router() -> Router:
                            groups.make_router(), binding.make_router(),
                            join_review.make_router(), profile.make_router(),
                            polls.make_router(), survey_admin.make_router(),
-                           cases.make_router())
+                           cases.make_router(), case_stats.make_router())
     return router
 
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.domain.clock import next_local_time, parse_hhmm
 from bot.domain.locales import SUPPORTED
 from bot.domain.roles import MANAGERS, Role
+from bot.services.case_stats import queue_weekly_digests, weekly_digest_due
 from bot.services.errors import InvalidInput, NotPermitted
 from storage import UnitOfWork, communities_repo, due, groups_repo, outbox_repo
 
@@ -67,7 +68,9 @@ async def create_community(
 async def run_daily_jobs(uow: UnitOfWork, now: datetime, limit: int, daily_time: str) -> int:
     """Posts each due community's daily digest to its committee groups and schedules the
     next one at the next local `daily_time` after now, so a long downtime yields one digest,
-    not one per missed day. Returns how many communities it handled."""
+    not one per missed day. On the local Monday (or the catch-up run after a downtime over
+    one) the weekly case statistics go out too. Returns how many communities it handled."""
+    at = parse_hhmm(daily_time)
     async with uow:
         communities = await due.claim(uow.session, communities_repo.due_daily(now), limit)
         for community in communities:
@@ -82,8 +85,9 @@ async def run_daily_jobs(uow: UnitOfWork, now: datetime, limit: int, daily_time:
                                             "groups_active": active,
                                             "groups_inactive": inactive,
                                             "pending_joins": pending})
-            community.next_daily_at = next_local_time(now, parse_hhmm(daily_time),
-                                                      community.timezone)
+            if weekly_digest_due(community.next_daily_at, now, at, community.timezone):
+                await queue_weekly_digests(uow.session, community, now)
+            community.next_daily_at = next_local_time(now, at, community.timezone)
         await uow.commit()
     return len(communities)
 

@@ -50,6 +50,8 @@ COMMANDS: tuple[CommandInfo, ...] = (
                 Audience.ORGANIZER, frozenset({PRIVATE})),
     CommandInfo("pending", __("Homes of your floors that have not answered a survey (door "
                               "to door)"), Audience.ORGANIZER, frozenset({PRIVATE})),
+    CommandInfo("stats", __("Case statistics: open, overdue, resolved, response times, "
+                            "satisfaction"), Audience.MANAGER, frozenset({PRIVATE})),
     CommandInfo("categories", __("Edit report categories, who handles them and their "
                                  "deadlines"), Audience.MANAGER, frozenset({PRIVATE})),
     CommandInfo("roles", __("Grant or remove roles"), Audience.MANAGER, frozenset({PRIVATE})),

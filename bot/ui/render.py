@@ -101,4 +101,8 @@ def join_decided(params: dict[str, Any], ctx: RenderContext) -> Rendered:
     return Rendered(text)
 
 
-from bot.ui import case_render, survey_render  # noqa: E402,F401  (registers renderers)
+from bot.ui import (  # noqa: E402,F401  (registers renderers)
+    case_render,
+    case_stats_render,
+    survey_render,
+)
