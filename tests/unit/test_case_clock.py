@@ -57,7 +57,8 @@ def test_an_overdue_ack_escalates_one_level_and_waits_a_window_for_the_next():
 def test_after_downtime_each_missed_level_is_reached_once_and_the_reminder_is_skipped():
     # Down from before the reminder until 2.5 windows past the deadline.
     step = plan(sla(), T0 + 4 * H + 10 * H)
-    assert step.remind is None and step.mark_reminded == "ack"
+    assert step.remind is None
+    assert step.mark_reminded == "ack"
     assert step.escalate_to == (2, 3, 4)
     assert step.next_due_at is None  # the top of the chain: nothing further to climb
     # The same sweep repeated (a restart) finds nothing more to do.

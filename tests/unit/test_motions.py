@@ -134,7 +134,8 @@ async def test_article_278_with_ten_homes_door_to_door_and_an_owner_of_three(db,
     assert checks["support_owners"] == (4, 6, True)
     assert checks["support_area"] == (55000, 79000, True)
     assert result["passed"] is True
-    assert decision is not None and decision.title == "加装电梯"
+    assert decision is not None
+    assert decision.title == "加装电梯"
     async with db.reading() as session:
         kinds = [(m.kind, m.chat_id) for m in (await session.execute(
             select(OutboxMessage).where(OutboxMessage.kind == "motion_result"))).scalars()]
@@ -165,7 +166,8 @@ async def test_secret_ballots_hide_choices_until_closing_and_in_the_export(db, c
     name, data = await export_motion(UnitOfWork(db, clock), user_id=ADMIN,
                                      motion_id=motion_id, fmt="csv")
     header, *rows = parse_csv(data)
-    assert header == ["choice", "voters", "area_m2"] and rows == [["for", "1", "60.0"]]
+    assert header == ["choice", "voters", "area_m2"]
+    assert rows == [["for", "1", "60.0"]]
     with pytest.raises(NotPermitted):
         await export_motion(UnitOfWork(db, clock), user_id=user("101"), motion_id=motion_id,
                             fmt="csv")
@@ -174,4 +176,6 @@ async def test_secret_ballots_hide_choices_until_closing_and_in_the_export(db, c
     _name, data = await export_motion(UnitOfWork(db, clock), user_id=ADMIN, motion_id=open_id,
                                       fmt="csv", chinese=True)
     header, *rows = parse_csv(data)
-    assert header[0] == "户" and rows[0][0].endswith("101") and rows[0][3] == "反对"
+    assert header[0] == "户"
+    assert rows[0][0].endswith("101")
+    assert rows[0][3] == "反对"

@@ -128,7 +128,8 @@ async def test_similar_open_cases_are_offered_and_me_too_counts_once(db, clock, 
     with pytest.raises(NotPermitted):
         await support_case(UnitOfWork(db, clock), STRANGER, first.id)
     edits = [m for m in await outbox(db, "case_card") if m.edit_of is not None]
-    assert edits and edits[-1].params["supporters"] == 1
+    assert edits
+    assert edits[-1].params["supporters"] == 1
 
 
 async def test_only_the_responsible_body_acts_and_notes_are_required(db, clock, estate):
@@ -144,7 +145,8 @@ async def test_only_the_responsible_body_acts_and_notes_are_required(db, clock, 
     with pytest.raises(InvalidInput, match="reason_required"):
         await act_on_case(uow, user_id=STAFF, case_id=view.id, action="reject")
     accepted = await act_on_case(uow, user_id=STAFF, case_id=view.id, action="accept")
-    assert accepted.status is Status.ACCEPTED and accepted.acked_at == clock.now()
+    assert accepted.status is Status.ACCEPTED
+    assert accepted.acked_at == clock.now()
     with pytest.raises(InvalidInput, match="already_accepted"):
         await act_on_case(uow, user_id=STAFF, case_id=view.id, action="accept")
     rejected = await act_on_case(uow, user_id=ADMIN, case_id=view.id, action="reject",

@@ -38,9 +38,11 @@ def test_two_thirds_is_at_least_two_thirds_of_votes_cast():
 def test_owners_participation_met_exactly_and_missed_by_one_household():
     # 9 owners, 900 m² each 100 m²: 6 owners with 600 m² is exactly two thirds of both.
     exact = decide(Rule.OWNERS, tally(9, 90000, {F: (4, 40000), A: (2, 20000)}))
-    assert exact.quorum and exact.passed
+    assert exact.quorum
+    assert exact.passed
     short = decide(Rule.OWNERS, tally(9, 90000, {F: (4, 40000), A: (1, 10000)}))
-    assert not short.quorum and not short.passed
+    assert not short.quorum
+    assert not short.passed
     assert checks(short)["participation_owners"] is False
     assert checks(short)["participation_area"] is False
 
@@ -56,7 +58,8 @@ def test_owners_participation_needs_both_area_and_headcount():
 def test_owners_support_more_than_half_of_area_and_of_owners_with_equal_areas():
     # 6 participants of 100 m² each: 3 For is exactly half — not more than half.
     half = decide(Rule.OWNERS, tally(6, 60000, {F: (3, 30000), A: (3, 30000)}))
-    assert half.quorum and not half.passed
+    assert half.quorum
+    assert not half.passed
     assert decide(Rule.OWNERS, tally(6, 60000, {F: (4, 40000), A: (2, 20000)})).passed
 
 
@@ -70,7 +73,8 @@ def test_one_owner_with_three_units_counts_once_but_with_all_their_area():
     assert decide(Rule.OWNERS, tally(4, 60000, {F: (3, 50000), A: (1, 10000)})).passed
     # O1 For, two others Against: the area is for (300 of 500) but owners are not (1 of 3).
     split = decide(Rule.OWNERS, tally(4, 60000, {F: (1, 30000), A: (2, 20000)}))
-    assert checks(split)["support_area"] and not checks(split)["support_owners"]
+    assert checks(split)["support_area"]
+    assert not checks(split)["support_owners"]
     assert not split.passed
 
 
