@@ -6,6 +6,7 @@ from aiogram import Router
 from conversations import (
     answer_survey,
     case_note,
+    create_motion,
     create_poll,
     create_survey,
     door_to_door,
@@ -26,7 +27,8 @@ def make_router() -> Router:
                            import_roster.make_router(), answer_survey.make_router(),
                            door_to_door.make_router(), create_survey.make_router(),
                            create_poll.make_router(), report_issue.make_router(),
-                           case_note.make_router(), edit_categories.make_router())
+                           case_note.make_router(), edit_categories.make_router(),
+                           create_motion.make_router())
     return router
 
 

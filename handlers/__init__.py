@@ -14,6 +14,7 @@ from handlers import (
     groups,
     join_review,
     language,
+    motions,
     polls,
     profile,
     survey_admin,
@@ -28,7 +29,8 @@ def make_router() -> Router:
                            groups.make_router(), binding.make_router(),
                            join_review.make_router(), profile.make_router(),
                            polls.make_router(), survey_admin.make_router(),
-                           cases.make_router(), case_stats.make_router())
+                           cases.make_router(), case_stats.make_router(),
+                           motions.make_router())
     return router
 
 

@@ -7,11 +7,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, String, cast, func, literal, select
+from sqlalchemy import Select, String, cast, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.deliberation_models import Motion, MotionBallot, MotionScope
-from storage.models import Household, Resident, Unit
+from storage.models import Household, Resident, RoleAssignment, Unit
 from storage.surveys_repo import in_scope
 from storage.upsert import insert_for
 
@@ -135,3 +135,15 @@ async def ballots_for_export(session: AsyncSession, motion: Motion, paths: list[
         .join(Household, Household.id == MotionBallot.household_id)
         .where(MotionBallot.motion_id == motion.id).order_by(MotionBallot.voter_key))
     return [tuple(r) for r in rows]
+
+
+async def visible_to(session: AsyncSession, user_id: int, manager_roles: list[str],
+                     limit: int) -> list[Motion]:
+    """Motions the user created or may manage (a community-wide manager role)."""
+    managed = select(RoleAssignment.community_id).where(
+        RoleAssignment.user_id == user_id, RoleAssignment.role.in_(manager_roles),
+        RoleAssignment.unit_id.is_(None))
+    return list((await session.execute(
+        select(Motion).where(or_(Motion.creator_id == user_id,
+                                 Motion.community_id.in_(managed)))
+        .order_by(Motion.id.desc()).limit(limit))).scalars())

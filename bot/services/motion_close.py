@@ -106,7 +106,7 @@ async def close_due_motions(uow: UnitOfWork, now: datetime, limit: int) -> int:
 async def _may_manage(session: AsyncSession, user_id: int, motion: Motion) -> None:
     if motion.creator_id != user_id and not await has_role(
             session, user_id, motion.community_id, None, MANAGERS):
-        raise NotPermitted("not_creator")
+        raise NotPermitted("not_motion_creator")
 
 
 async def close_motion(uow: UnitOfWork, *, user_id: int, motion_id: int) -> dict[str, Any]:

@@ -20,7 +20,16 @@ from bot.domain.voting import OWNER_RULES, Choice, Rule, Tally
 from bot.services.answering import NotEligible
 from bot.services.errors import InvalidInput, NotFound, NotPermitted
 from bot.services.permissions import has_role
-from storage import UnitOfWork, groups_repo, motions_repo, outbox_repo, roster_repo, surveys_repo
+from bot.services.reports import ensure_defaults
+from storage import (
+    UnitOfWork,
+    cases_repo,
+    groups_repo,
+    motions_repo,
+    outbox_repo,
+    roster_repo,
+    surveys_repo,
+)
 from storage.case_models import Body
 from storage.deliberation_models import Motion, MotionScope
 from storage.models import Household
@@ -192,7 +201,7 @@ async def queue_refresh(session: AsyncSession, motion: Motion, now: datetime,
 async def _open(session: AsyncSession, motion_id: int, now: datetime) -> Motion:
     motion = await load_motion(session, motion_id)
     if motion.status != "open" or motion.deadline <= now:
-        raise NotEligible("closed")
+        raise NotEligible("motion_closed_vote")
     return motion
 
 
@@ -210,7 +219,8 @@ async def cast_vote(uow: UnitOfWork, *, user_id: int, motion_id: int, choice: st
         homes = await motions_repo.voter_homes(session, motion, paths, user_id, owners)
         if not homes:
             any_home = await motions_repo.voter_homes(session, motion, paths, user_id, False)
-            raise NotEligible("not_owner" if owners and any_home else "not_in_scope")
+            raise NotEligible("motion_not_owner" if owners and any_home
+                              else "motion_not_in_scope")
         keys = dict((key, hid) for hid, key in reversed(homes))
         changed = False
         for key, household_id in keys.items():
@@ -265,7 +275,7 @@ async def record_door_vote(uow: UnitOfWork, *, contact_id: int, motion_id: int,
         key = await motions_repo.home_key(session, motion, paths, household_id,
                                           motion.rule in OWNER_RULES)
         if key is None:
-            raise NotEligible("not_in_scope")
+            raise NotEligible("motion_not_in_scope")
         home = await session.get(Household, household_id)
         if home.floor_id not in await _contact_floors(session, contact_id, motion) and not (
                 await has_role(session, contact_id, motion.community_id, None, MANAGERS)):
@@ -279,3 +289,57 @@ async def record_door_vote(uow: UnitOfWork, *, contact_id: int, motion_id: int,
         await uow.commit()
     return Vote(motion.id, picked, 1, False, motion.deadline, timezone)
 
+
+
+@dataclass(frozen=True)
+class BodyChoice:
+    id: int
+    key: str
+    name: str | None
+
+
+async def decision_bodies(uow: UnitOfWork, community_id: int) -> list[BodyChoice]:
+    """The bodies a passed motion can be handed to (the community's defaults on first use)."""
+    async with uow:
+        await ensure_defaults(uow.session, community_id)
+        bodies = await cases_repo.bodies(uow.session, community_id)
+        await uow.commit()
+    return [BodyChoice(b.id, b.key, b.name) for b in bodies]
+
+
+@dataclass(frozen=True)
+class MotionBrief:
+    id: int
+    question: str
+    status: str
+    deadline: datetime
+    timezone: str
+    passed: bool | None
+
+
+async def motions_for(uow: UnitOfWork, user_id: int, limit: int = 20) -> list[MotionBrief]:
+    """The motions the user created, and — for managers — every motion of their
+    communities, newest first."""
+    async with uow(readonly=True):
+        session = uow.session
+        rows = await motions_repo.visible_to(session, user_id, [str(r) for r in MANAGERS],
+                                             limit)
+        out = []
+        for motion in rows:
+            timezone = (await groups_repo.community_of(session, motion.community_id)).timezone
+            out.append(MotionBrief(motion.id, motion.question, motion.status, motion.deadline,
+                                   timezone, (motion.result or {}).get("passed")))
+    return out
+
+
+async def current_post(uow: UnitOfWork, motion_id: int) -> tuple[MotionView, dict[str, Any]]:
+    """The motion and what its post shows now (the result once closed)."""
+    async with uow(readonly=True):
+        session = uow.session
+        motion = await load_motion(session, motion_id)
+        view = await view_of(session, motion)
+        params = post_params(view, await current_tally(session, motion),
+                             closed=motion.status != "open")
+        if motion.result:
+            params["result"] = motion.result
+    return view, params

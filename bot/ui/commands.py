@@ -54,6 +54,10 @@ COMMANDS: tuple[CommandInfo, ...] = (
                             "satisfaction"), Audience.MANAGER, frozenset({PRIVATE})),
     CommandInfo("categories", __("Edit report categories, who handles them and their "
                                  "deadlines"), Audience.MANAGER, frozenset({PRIVATE})),
+    CommandInfo("motion", __("Put a motion to the vote (simple, ⅔ or the owners' rule)"),
+                Audience.ORGANIZER, frozenset({PRIVATE})),
+    CommandInfo("motions", __("Motions: results, closing early, the tally files"),
+                Audience.ORGANIZER, frozenset({PRIVATE})),
     CommandInfo("roles", __("Grant or remove roles"), Audience.MANAGER, frozenset({PRIVATE})),
     CommandInfo("units", __("Add or correct buildings, floors and rooms"), Audience.MANAGER,
                 frozenset({PRIVATE})),
