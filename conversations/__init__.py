@@ -6,6 +6,7 @@ from aiogram import Router
 from conversations import (
     answer_survey,
     case_note,
+    create_meeting,
     create_motion,
     create_poll,
     create_survey,
@@ -15,6 +16,7 @@ from conversations import (
     import_roster,
     join_household,
     manage_roles,
+    meeting_minutes,
     new_community,
     report_issue,
 )
@@ -28,7 +30,8 @@ def make_router() -> Router:
                            door_to_door.make_router(), create_survey.make_router(),
                            create_poll.make_router(), report_issue.make_router(),
                            case_note.make_router(), edit_categories.make_router(),
-                           create_motion.make_router())
+                           create_motion.make_router(), create_meeting.make_router(),
+                           meeting_minutes.make_router())
     return router
 
 

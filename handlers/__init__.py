@@ -14,6 +14,7 @@ from handlers import (
     groups,
     join_review,
     language,
+    meetings,
     motions,
     polls,
     profile,
@@ -30,7 +31,7 @@ def make_router() -> Router:
                            join_review.make_router(), profile.make_router(),
                            polls.make_router(), survey_admin.make_router(),
                            cases.make_router(), case_stats.make_router(),
-                           motions.make_router())
+                           motions.make_router(), meetings.make_router())
     return router
 
 

@@ -77,6 +77,7 @@ def event_name(kind: str) -> str:
         "rated": _("rated"),
         "closed": _("closed"),
         "supported": _("a neighbour said “me too”"),
+        "meeting": _("discussed at a meeting"),
     }.get(kind, kind)
 
 

@@ -54,6 +54,10 @@ COMMANDS: tuple[CommandInfo, ...] = (
                             "satisfaction"), Audience.MANAGER, frozenset({PRIVATE})),
     CommandInfo("categories", __("Edit report categories, who handles them and their "
                                  "deadlines"), Audience.MANAGER, frozenset({PRIVATE})),
+    CommandInfo("meeting", __("Call a meeting: agenda, candidate times, residents say when "
+                              "they can come"), Audience.ORGANIZER, frozenset({PRIVATE})),
+    CommandInfo("meetings", __("Your meetings: change the time, post the minutes"),
+                Audience.ORGANIZER, frozenset({PRIVATE})),
     CommandInfo("motion", __("Put a motion to the vote (simple, ⅔ or the owners' rule)"),
                 Audience.ORGANIZER, frozenset({PRIVATE})),
     CommandInfo("motions", __("Motions: results, closing early, the tally files"),
