@@ -209,6 +209,12 @@ def rank_similar(description: str, candidates: list[Candidate], limit: int = 3,
                                              -c.supporters, -c.created_at.timestamp()))[:limit]
 
 
-def priority(urgent: bool, supporters: int) -> int:
-    """Orders a body's list: urgent first, then by how many neighbours are affected."""
-    return (100 if urgent else 0) + supporters
+RAISED_AT = 3  # neighbours saying "me too" that raise a case's priority
+
+
+def priority(urgent: bool, supporters: int) -> str:
+    """How a body should rank the case: urgent, raised (several neighbours are affected)
+    or normal."""
+    if urgent:
+        return "urgent"
+    return "raised" if supporters >= RAISED_AT else "normal"

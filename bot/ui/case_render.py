@@ -10,6 +10,7 @@ from typing import Any
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
+from bot.domain.cases import priority
 from bot.ui import fmt
 from bot.ui.case_callbacks import CaseCB, MeTooCB, MyCaseCB, action_link
 from bot.ui.case_texts import (
@@ -97,6 +98,8 @@ def card_text(params: dict[str, Any], ctx: RenderContext) -> str:
     if params.get("supporters"):
         lines.append(_("👥 Neighbours affected too: {count}").format(
             count=fmt.number(params["supporters"], ctx.locale)))
+    if priority(params["urgent"], params.get("supporters", 0)) == "raised":
+        lines.append(_("⬆️ Priority raised: several neighbours are affected."))
     if params.get("photos"):
         lines.append(_("📷 Photos: {count} (below)").format(count=len(params["photos"])))
     text = "\n".join(lines + [""] + timeline_lines(params, ctx))

@@ -10,6 +10,7 @@ from bot.domain.cases import (
     Sla,
     Status,
     plan,
+    priority,
     rank_similar,
     reminder_lead,
     similarity,
@@ -95,3 +96,9 @@ def test_similar_cases_rank_by_text_then_support():
     assert [c.case_id for c in ranked] == [3, 1, 2]
     assert similarity("Lift broken", "lift is broken") > similarity("Lift broken", "noise")
     assert similarity("", "x") == 0.0
+
+
+def test_urgency_and_neighbours_set_the_priority():
+    assert priority(True, 0) == "urgent"
+    assert priority(False, 2) == "normal"
+    assert priority(False, 3) == "raised"

@@ -55,3 +55,32 @@ def test_turnout_by_building_and_floor():
         "floors": [{"building_id": 7, "label": "1号楼 3", **floor}]}, "zh_CN").text
     assert "“加装电梯”各楼栋、楼层参与情况" in text
     assert "1号楼 3：已参与户数 3/4（75%）；参与居民 5 人" in text
+
+
+CARD = {"case_id": 7, "number": 27, "timezone": "Asia/Shanghai",
+        "category": ["repairs", None], "body": ["property", None],
+        "level_body": ["owners_committee", None], "level": 2, "status": "new",
+        "description": "Lift stuck on floor 3", "place": "elevator",
+        "place_label": "Maple Garden Block A", "location": None, "urgent": False,
+        "supporters": 3, "reporter": "Ann", "created_at": "2026-12-01T01:00:00+00:00",
+        "ack_due": "2026-12-01T05:00:00+00:00", "resolve_due": "2026-12-04T01:00:00+00:00",
+        "acked": False, "rating": None, "photos": ["PHOTO"], "escalated": True,
+        "timeline": [["2026-12-01T01:00:00+00:00", "submitted", "Ann", None, {}],
+                     ["2026-12-01T05:00:00+00:00", "escalated", None, None,
+                      {"from_level": 1, "to_level": 2}]], "timeline_hidden": 0}
+
+
+def test_case_card_for_the_body_it_was_escalated_to():
+    rendered = render(I18N, "case_card", CARD, "en", "zhongyi_bot")
+    lines = rendered.text.splitlines()
+    assert lines[0] == "⏫ Escalated to you: Property management has not acted in time."
+    assert "Escalated to: Owners' committee" in lines
+    assert any(line.startswith("⏱ Accept by Dec 1, 2026, 1:00") for line in lines)
+    assert "⬆️ Priority raised: several neighbours are affected." in lines
+    assert lines[-1] == "• Dec 1 13:00 escalated (overdue)"
+    assert rendered.photo_ids == ("PHOTO",)
+    buttons = [b for row in rendered.reply_markup.inline_keyboard for b in row]
+    assert buttons[0].callback_data == "v1case:accept:7:0"
+    assert buttons[-1].url == "https://t.me/zhongyi_bot?start=cx_7"
+    closed = render(I18N, "case_card", {**CARD, "status": "closed", "rating": 4}, "zh_CN")
+    assert closed.reply_markup is None
