@@ -10,6 +10,7 @@ from conversations import (
     create_motion,
     create_poll,
     create_survey,
+    decision_progress,
     door_to_door,
     edit_categories,
     edit_roster,
@@ -31,7 +32,7 @@ def make_router() -> Router:
                            create_poll.make_router(), report_issue.make_router(),
                            case_note.make_router(), edit_categories.make_router(),
                            create_motion.make_router(), create_meeting.make_router(),
-                           meeting_minutes.make_router())
+                           meeting_minutes.make_router(), decision_progress.make_router())
     return router
 
 

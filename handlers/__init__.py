@@ -9,6 +9,7 @@ from handlers import (
     binding,
     case_stats,
     cases,
+    decisions,
     errors,
     fallback,
     groups,
@@ -30,7 +31,7 @@ def make_router() -> Router:
                            groups.make_router(), binding.make_router(),
                            join_review.make_router(), profile.make_router(),
                            polls.make_router(), survey_admin.make_router(),
-                           cases.make_router(), case_stats.make_router(),
+                           cases.make_router(), decisions.make_router(), case_stats.make_router(),
                            motions.make_router(), meetings.make_router())
     return router
 

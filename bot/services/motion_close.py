@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.roles import MANAGERS
 from bot.domain.voting import OWNER_RULES, Outcome, Rule, Tally, decide
+from bot.services.decision_views import schedule
 from bot.services.errors import InvalidInput, NotPermitted
 from bot.services.motions import (
     current_tally,
@@ -56,13 +57,11 @@ async def _decision(session: AsyncSession, motion: Motion, now: datetime) -> Dec
         await ensure_defaults(session, motion.community_id)
         body_id = next(b.id for b in await cases_repo.bodies(session, motion.community_id)
                        if b.key == "property")
-    quiet = 7
     decision = Decision(community_id=motion.community_id, motion_id=motion.id, body_id=body_id,
                         title=motion.question, status="open", progress=0,
-                        due_at=now + timedelta(days=motion.decision_days), quiet_days=quiet,
-                        last_update_at=now, overdue_reminded=False,
-                        next_due_at=now + timedelta(days=min(quiet, motion.decision_days)),
-                        created_at=now)
+                        due_at=now + timedelta(days=motion.decision_days), quiet_days=7,
+                        last_update_at=now, overdue_reminded=False, created_at=now)
+    schedule(decision, now)
     session.add(decision)
     await session.flush()
     return decision
@@ -89,7 +88,7 @@ async def _close(session: AsyncSession, motion: Motion, now: datetime) -> dict[s
                             kind="motion_result", params=params, now=now, ref=ref(motion.id))
     outbox_repo.enqueue(session, chat_id=motion.creator_id, kind="motion_result", now=now,
                         params={**params, "exports": True}, ref=ref(motion.id))
-    await queue_refresh(session, motion, now, closed=True)
+    await queue_refresh(session, motion, now, closed=True, tally=tally)
     return result
 
 

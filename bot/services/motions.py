@@ -182,20 +182,12 @@ async def create_motion(uow: UnitOfWork, *, creator_id: int, community_id: int,
 
 
 async def queue_refresh(session: AsyncSession, motion: Motion, now: datetime,
-                        *, closed: bool = False) -> None:
+                        *, closed: bool = False, tally: Tally | None = None) -> None:
     """Edits every group post of the motion with the current turnout (coalesced)."""
-    params = post_params(await view_of(session, motion), await current_tally(session, motion),
-                         closed=closed)
-    for post in await outbox_repo.posts(session, ref(motion.id), "motion_post"):
-        pending = await outbox_repo.pending_edit(session, post.id)
-        if pending is not None:
-            pending.params = params
-            if closed:
-                pending.not_before = now
-            continue
-        outbox_repo.enqueue(session, chat_id=post.chat_id, thread_id=post.thread_id,
-                            kind="motion_post", params=params, now=now, edit_of=post.id,
-                            ref=ref(motion.id), not_before=now if closed else now + REFRESH_DELAY)
+    params = post_params(await view_of(session, motion),
+                         tally or await current_tally(session, motion), closed=closed)
+    await outbox_repo.refresh_posts(session, ref=ref(motion.id), kind="motion_post",
+                                    params=params, now=now, delay=REFRESH_DELAY, final=closed)
 
 
 async def _open(session: AsyncSession, motion_id: int, now: datetime) -> Motion:
@@ -205,12 +197,16 @@ async def _open(session: AsyncSession, motion_id: int, now: datetime) -> Motion:
     return motion
 
 
-async def cast_vote(uow: UnitOfWork, *, user_id: int, motion_id: int, choice: str) -> Vote:
-    """Casts (or changes) the user's vote for every voter they stand for in scope."""
+def _choice(choice: str) -> Choice:
     try:
-        picked = Choice(choice)
+        return Choice(choice)
     except ValueError:
         raise InvalidInput("bad_choice") from None
+
+
+async def cast_vote(uow: UnitOfWork, *, user_id: int, motion_id: int, choice: str) -> Vote:
+    """Casts (or changes) the user's vote for every voter they stand for in scope."""
+    picked = _choice(choice)
     async with uow:
         session, now = uow.session, uow.now()
         motion = await _open(session, motion_id, now)
@@ -264,10 +260,7 @@ async def door_homes(uow: UnitOfWork, *, contact_id: int, motion_id: int) -> lis
 async def record_door_vote(uow: UnitOfWork, *, contact_id: int, motion_id: int,
                            household_id: int, choice: str) -> Vote:
     """A floor contact records a household's (its owner's) paper or spoken vote."""
-    try:
-        picked = Choice(choice)
-    except ValueError:
-        raise InvalidInput("bad_choice") from None
+    picked = _choice(choice)
     async with uow:
         session, now = uow.session, uow.now()
         motion = await _open(session, motion_id, now)

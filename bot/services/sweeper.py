@@ -12,6 +12,7 @@ from functools import partial
 from bot.domain.clock import Clock
 from bot.services.case_sweep import sweep_cases
 from bot.services.communities import run_daily_jobs
+from bot.services.decisions import sweep_decisions
 from bot.services.meeting_close import sweep_meetings
 from bot.services.motion_close import close_due_motions
 from bot.services.survey_close import close_due_surveys, send_due_reminders
@@ -34,6 +35,7 @@ def default_tasks(config: SweepConfig) -> list[tuple[str, SweepTask]]:
         ("close_surveys", close_due_surveys),
         ("survey_reminders", send_due_reminders),
         ("cases", sweep_cases),
+        ("decisions", sweep_decisions),
         ("close_motions", close_due_motions),
         ("meetings", sweep_meetings),
         ("daily", partial(run_daily_jobs, daily_time=config.daily_time)),

@@ -78,6 +78,7 @@ def event_name(kind: str) -> str:
         "closed": _("closed"),
         "supported": _("a neighbour said “me too”"),
         "meeting": _("discussed at a meeting"),
+        "decision_done": _("decision carried out"),
     }.get(kind, kind)
 
 

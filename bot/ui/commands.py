@@ -40,6 +40,8 @@ COMMANDS: tuple[CommandInfo, ...] = (
                 Audience.EVERYONE, BOTH),
     CommandInfo("mycases", __("Your reports and how far they are"), Audience.EVERYONE,
                 frozenset({PRIVATE})),
+    CommandInfo("decisions", __("Decisions and how far they are carried out"),
+                Audience.EVERYONE, frozenset({PRIVATE})),
     CommandInfo("roster", __("Homes of your floor: who has joined (floor contacts)"),
                 Audience.ORGANIZER, frozenset({PRIVATE})),
     CommandInfo("survey", __("Create a survey for your building or floor"),

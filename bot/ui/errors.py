@@ -7,6 +7,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.domain.room_spec import MAX_FLOORS, MAX_ROOMS, SpecError
 from bot.services.errors import InvalidInput, NotFound, NotPermitted, ServiceError
 from bot.ui.case_errors import case_messages
+from bot.ui.decision_errors import decision_messages
 from bot.ui.meeting_errors import meeting_messages
 from bot.ui.motion_errors import motion_messages
 
@@ -156,7 +157,8 @@ def describe(error: ServiceError) -> str:
             "A resident of this home has answered in person; their own answer counts, so "
             "nothing was recorded."),
     }
-    messages |= case_messages(d) | motion_messages(d) | meeting_messages(d)
+    messages |= (case_messages(d) | motion_messages(d) | meeting_messages(d)
+                 | decision_messages(d))
     found = messages.get(error.code)
     if found is not None:
         return found()

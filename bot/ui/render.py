@@ -104,6 +104,7 @@ def join_decided(params: dict[str, Any], ctx: RenderContext) -> Rendered:
 from bot.ui import (  # noqa: E402,F401  (registers renderers)
     case_render,
     case_stats_render,
+    decision_render,
     meeting_render,
     motion_render,
     survey_render,
