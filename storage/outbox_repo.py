@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -169,3 +169,21 @@ async def counts(db: Database) -> dict[str, int]:
             select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
         )
         return {status: n for status, n in rows}
+
+
+async def refresh_posts(session: AsyncSession, *, ref: str, kind: str, params: dict[str, Any],
+                        now: datetime, delay: timedelta = timedelta(0),
+                        final: bool = False) -> None:
+    """Edits every post of `kind` about `ref` to `params` (a poll's live counts, a case's
+    new status). An edit still waiting is updated instead of queueing another, so a burst of
+    votes costs one edit per post every `delay`; a `final` edit goes out at once."""
+    for post in await posts(session, ref, kind):
+        waiting = await pending_edit(session, post.id)
+        if waiting is not None:
+            waiting.params = params
+            if final:
+                waiting.not_before = now
+            continue
+        enqueue(session, chat_id=post.chat_id, thread_id=post.thread_id, kind=kind,
+                params=params, now=now, ref=ref, edit_of=post.id,
+                not_before=now if final else now + delay)

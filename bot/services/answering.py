@@ -201,18 +201,9 @@ async def queue_poll_refresh(session: Any, survey: Survey, view: SurveyView, now
     """Edits each group post of a poll with the current counts, at most every few
     seconds: a pending edit is updated instead of queueing another."""
     counts = await surveys_repo.option_counts(session, survey.id)
-    params = post_params(view, counts, closed=closed)
-    for post in await outbox_repo.posts(session, ref(survey.id), "survey_post"):
-        pending = await outbox_repo.pending_edit(session, post.id)
-        if pending is not None:
-            pending.params = params
-            if closed:
-                pending.not_before = now
-            continue
-        outbox_repo.enqueue(session, chat_id=post.chat_id, thread_id=post.thread_id,
-                            kind="survey_post", params=params, now=now, edit_of=post.id,
-                            ref=ref(survey.id),
-                            not_before=now if closed else now + POLL_REFRESH_DELAY)
+    await outbox_repo.refresh_posts(session, ref=ref(survey.id), kind="survey_post",
+                                    params=post_params(view, counts, closed=closed), now=now,
+                                    delay=POLL_REFRESH_DELAY, final=closed)
 
 
 @dataclass(frozen=True)

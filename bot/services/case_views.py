@@ -156,15 +156,8 @@ async def queue_card_refresh(session: AsyncSession, view: CaseView, now: datetim
     """Edits every card of the case already posted (bodies' and neighbours' groups) to its
     current state; an edit still waiting is updated instead of queueing another."""
     for kind, anonymous in (("case_card", False), ("case_neighbours", True)):
-        params = card_params(view, anonymous=anonymous)
-        for post in await outbox_repo.posts(session, ref(view.id), kind):
-            waiting = await outbox_repo.pending_edit(session, post.id)
-            if waiting is not None:
-                waiting.params = params
-            else:
-                outbox_repo.enqueue(session, chat_id=post.chat_id, thread_id=post.thread_id,
-                                    kind=kind, params=params, now=now, ref=ref(view.id),
-                                    edit_of=post.id)
+        await outbox_repo.refresh_posts(session, ref=ref(view.id), kind=kind, now=now,
+                                        params=card_params(view, anonymous=anonymous))
 
 
 async def body_targets(session: AsyncSession, body: Body) -> list[tuple[int, int]]:

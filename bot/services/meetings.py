@@ -138,18 +138,9 @@ async def queue_poll_refresh(session: AsyncSession, view: MeetingView, now: date
                              *, final: bool = False) -> None:
     """Edits each group post with the current counts; a pending edit is updated instead of
     queueing another. A `final` edit (closed, time changed) goes out at once."""
-    params = poll_params(view)
-    for post in await outbox_repo.posts(session, ref(view.id), "meeting_poll"):
-        pending = await outbox_repo.pending_edit(session, post.id)
-        if pending is not None:
-            pending.params = params
-            if final:
-                pending.not_before = now
-            continue
-        outbox_repo.enqueue(session, chat_id=post.chat_id, thread_id=post.thread_id,
-                            kind="meeting_poll", params=params, now=now, edit_of=post.id,
-                            ref=ref(view.id),
-                            not_before=now if final else now + REFRESH_DELAY)
+    await outbox_repo.refresh_posts(session, ref=ref(view.id), kind="meeting_poll",
+                                    params=poll_params(view), now=now, delay=REFRESH_DELAY,
+                                    final=final)
 
 
 async def create_meeting(uow: UnitOfWork, *, creator_id: int, community_id: int,
