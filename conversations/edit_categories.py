@@ -19,27 +19,17 @@ flowchart LR
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
-from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.domain.cases import HOUR_CHOICES
 from bot.services import UnitOfWork
 from bot.services.case_categories import (
     DEADLINES,
-    NAME_MAX,
-    URGENT_OF,
-    BodyChoice,
-    BodyInfo,
-    CategoryInfo,
-    GroupOption,
     add_category,
     body_detail,
     category_detail,
@@ -54,14 +44,23 @@ from bot.services.case_categories import (
 )
 from bot.services.communities import managed_communities
 from bot.services.errors import InvalidInput, NotFound, NotPermitted, ServiceError
-from bot.ui import fmt
-from bot.ui.case_texts import body_name, category_name
 from bot.ui.category_callbacks import BodyCB, CategoriesCB, CategoryCB
+from bot.ui.category_screens import (
+    Screen,
+    bodies_screen,
+    body_picker,
+    body_screen,
+    category_screen,
+    community_picker,
+    hours_screen,
+    list_screen,
+    new_category_prompt,
+    rename_body_prompt,
+    rename_category_prompt,
+    saved,
+)
 from bot.ui.errors import describe
 from bot.ui.filters import NOT_COMMAND, TYPED
-from bot.ui.roster_texts import purpose_name
-
-Row = list[tuple[str, CallbackData]]
 
 
 class EditCategories(StatesGroup):
@@ -71,141 +70,7 @@ class EditCategories(StatesGroup):
     body_name = State()
 
 
-# -- texts and keyboards ------------------------------------------------------------------
-
-def keyboard(*rows: Row) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[
-        [InlineKeyboardButton(text=text, callback_data=data.pack()) for text, data in row]
-        for row in rows if row])
-
-
-def hours_text(hours: float, locale: str) -> str:
-    return fmt.duration(timedelta(hours=hours), locale)
-
-
-def deadline_name(deadline: str) -> str:
-    return {"ack": _("⏱ Time to acknowledge"), "resolve": _("🛠 Time to resolve"),
-            "urgent_ack": _("⚡ Urgent: time to acknowledge"),
-            "urgent_resolve": _("⚡ Urgent: time to resolve")}[deadline]
-
-
-def group_title(group: GroupOption) -> str:
-    return group.title or str(group.chat_id)
-
-
-def destination(body: BodyInfo) -> str:
-    """Where the body's cases go, as the overview and the body screen say it."""
-    if not body.targets:
-        return _("👤 its members in private")
-    groups = ", ".join(group_title(g) for g in body.targets)
-    if body.group_id is None:
-        return _("👥 {groups} (default)").format(groups=groups)
-    return _("👥 {groups}").format(groups=groups)
-
-
-def list_screen(community_id: int, categories: tuple[CategoryInfo, ...],
-                ) -> tuple[str, InlineKeyboardMarkup]:
-    rows: list[Row] = [[(
-        _("✅ {name}").format(name=category_name(c.label.json())) if c.active
-        else _("💤 {name} (hidden)").format(name=category_name(c.label.json())),
-        CategoryCB(action="open", category=c.id))] for c in categories]
-    text = _("What residents can report. ✅ offered to residents, 💤 hidden.\n"
-             "Tap a category to change who handles it and how fast.")
-    return text, keyboard(*rows,
-                          [(_("➕ New category"), CategoriesCB(action="new",
-                                                               community=community_id))],
-                          [(_("🏢 Bodies"), CategoriesCB(action="bodies",
-                                                         community=community_id))],
-                          [(_("✔️ Done"), CategoriesCB(action="done", community=community_id))])
-
-
-def category_screen(c: CategoryInfo, locale: str) -> tuple[str, InlineKeyboardMarkup]:
-    lines = [category_name(c.label.json())]
-    if not c.active:
-        lines.append(_("💤 Hidden: residents cannot choose it."))
-    lines.append(_("🏢 Handled by: {body}").format(body=body_name(c.body.json())))
-    times = {d: _("{deadline}: {time}").format(deadline=deadline_name(d),
-                                                time=hours_text(c.hours(d), locale))
-             for d in DEADLINES}
-    lines += times.values()
-    toggle = ((_("💤 Hide from residents"), "hide") if c.active
-              else (_("✅ Offer to residents again"), "show"))
-    return "\n".join(lines), keyboard(
-        [(_("🏢 Change who handles it"), CategoryCB(action="bodies", category=c.id))],
-        *[[(times[d], CategoryCB(action="hours", category=c.id, value=d))] for d in DEADLINES],
-        [(_("✏️ Rename"), CategoryCB(action="rename", category=c.id))],
-        [(toggle[0], CategoryCB(action=toggle[1], category=c.id))],
-        [(_("⬅️ Back"), CategoriesCB(action="list", community=c.community_id))])
-
-
-def hours_screen(c: CategoryInfo, deadline: str, locale: str,
-                 ) -> tuple[str, InlineKeyboardMarkup]:
-    lines = [_("{deadline} for “{category}”: now {time}. Choose the new time:").format(
-        deadline=deadline_name(deadline), category=category_name(c.label.json()),
-        time=hours_text(c.hours(deadline), locale))]
-    if deadline in URGENT_OF:
-        lines.append(_("An urgent case cannot get more time than a normal one ({time}).")
-                     .format(time=hours_text(c.hours(URGENT_OF[deadline]), locale)))
-    urgent = {v: k for k, v in URGENT_OF.items()}.get(deadline)
-    if urgent is not None:
-        lines.append(_("It cannot be shorter than the urgent time ({time}).").format(
-            time=hours_text(c.hours(urgent), locale)))
-    buttons = [(("✔️ " if h == c.hours(deadline) else "") + hours_text(h, locale),
-                CategoryCB(action="set", category=c.id, value=f"{deadline}={h:g}"))
-               for h in HOUR_CHOICES]
-    rows = [buttons[i:i + 3] for i in range(0, len(buttons), 3)]
-    return "\n".join(lines), keyboard(*rows, [(_("⬅️ Back"), CategoryCB(action="open",
-                                                                         category=c.id))])
-
-
-def body_picker(c: CategoryInfo, bodies: tuple[BodyInfo, ...],
-                ) -> tuple[str, InlineKeyboardMarkup]:
-    rows = [[(("✔️ " if b.id == c.body_id else "") + body_name(b.label.json()),
-              CategoryCB(action="body", category=c.id, value=str(b.id)))] for b in bodies]
-    return (_("Who handles “{category}”?").format(category=category_name(c.label.json())),
-            keyboard(*rows, [(_("⬅️ Back"), CategoryCB(action="open", category=c.id))]))
-
-
-def bodies_screen(community_id: int, bodies: tuple[BodyInfo, ...],
-                  ) -> tuple[str, InlineKeyboardMarkup]:
-    lines = [_("Who handles reports, and where their cases go:")]
-    lines += [_("{body}: {where}").format(body=body_name(b.label.json()), where=destination(b))
-              for b in bodies]
-    lines.append(_("Tap a body to choose its group or rename it."))
-    rows = [[(body_name(b.label.json()), BodyCB(action="open", body=b.id))] for b in bodies]
-    return "\n".join(lines), keyboard(
-        *rows, [(_("⬅️ Back"), CategoriesCB(action="list", community=community_id))])
-
-
-def body_screen(choice: BodyChoice) -> tuple[str, InlineKeyboardMarkup]:
-    body = choice.body
-    lines = [body_name(body.label.json()),
-             _("Cases go to: {where}").format(where=destination(body)),
-             _("Choose the group for its cases. “Default” sends them to the community's "
-               "groups of this body (committee or property management), or to its members "
-               "in private when there is none.")]
-    if not choice.groups:
-        lines.append(_("No committee or property management group is connected yet: send "
-                       "/bind in that group first."))
-    rows = [[(("✔️ " if g.id == body.group_id else "")
-              + _("👥 {group} · {purpose}").format(group=group_title(g),
-                                                   purpose=purpose_name(g.purpose)),
-              BodyCB(action="group", body=body.id, value=g.id))] for g in choice.groups]
-    return "\n".join(lines), keyboard(
-        *rows,
-        [(("✔️ " if body.group_id is None else "") + _("↩️ Default"),
-          BodyCB(action="group", body=body.id, value=0))],
-        [(_("✏️ Rename"), BodyCB(action="rename", body=body.id))],
-        [(_("⬅️ Back"), CategoriesCB(action="bodies", community=body.community_id))])
-
-
-def saved(screen: tuple[str, InlineKeyboardMarkup]) -> tuple[str, InlineKeyboardMarkup]:
-    """The screen under a confirmation (after a typed name, which comes as a new message)."""
-    return _("✅ Saved.") + "\n\n" + screen[0], screen[1]
-
-
-async def render(message: Message, screen: tuple[str, InlineKeyboardMarkup], *,
-                 edit: bool = True) -> None:
+async def render(message: Message, screen: Screen, *, edit: bool = True) -> None:
     text, markup = screen
     if not edit:
         await message.answer(text, reply_markup=markup)
@@ -237,8 +102,7 @@ async def cmd_categories(message: Message, state: FSMContext, uow: UnitOfWork) -
         await render(message, list_screen(communities[0].id, await list_categories(
             uow, actor_id=message.from_user.id, community_id=communities[0].id)), edit=False)
         return
-    await message.answer(_("Which community?"), reply_markup=keyboard(
-        *[[(c.name, CategoriesCB(action="list", community=c.id))] for c in communities]))
+    await render(message, community_picker(communities), edit=False)
 
 
 async def on_list(query: CallbackQuery, callback_data: CategoriesCB, state: FSMContext,
@@ -330,10 +194,7 @@ async def on_rename(query: CallbackQuery, callback_data: CategoryCB, state: FSMC
     await state.set_state(EditCategories.category_name)
     await state.update_data(category=category.id)
     await query.answer()
-    await render(query.message, (
-        _("Send the new name of “{name}” ({limit} characters at most).").format(
-            name=category_name(category.label.json()), limit=NAME_MAX),
-        keyboard([(_("⬅️ Back"), CategoryCB(action="open", category=category.id))])))
+    await render(query.message, rename_category_prompt(category))
 
 
 async def receive_category_name(message: Message, state: FSMContext, uow: UnitOfWork,
@@ -362,12 +223,7 @@ async def on_new(query: CallbackQuery, callback_data: CategoriesCB, state: FSMCo
     await state.set_state(EditCategories.new_name)
     await state.update_data(community=callback_data.community)
     await query.answer()
-    await render(query.message, (
-        _("Send the name of the new category ({limit} characters at most). The residents' "
-          "committee will handle it; you can change that and its deadlines next.").format(
-            limit=NAME_MAX),
-        keyboard([(_("⬅️ Back"), CategoriesCB(action="list",
-                                               community=callback_data.community))])))
+    await render(query.message, new_category_prompt(callback_data.community))
 
 
 async def receive_new_name(message: Message, state: FSMContext, uow: UnitOfWork,
@@ -437,10 +293,7 @@ async def on_rename_body(query: CallbackQuery, callback_data: BodyCB, state: FSM
     await state.set_state(EditCategories.body_name)
     await state.update_data(body=choice.body.id)
     await query.answer()
-    await render(query.message, (
-        _("Send the new name of “{name}” ({limit} characters at most).").format(
-            name=body_name(choice.body.label.json()), limit=NAME_MAX),
-        keyboard([(_("⬅️ Back"), BodyCB(action="open", body=choice.body.id))])))
+    await render(query.message, rename_body_prompt(choice))
 
 
 async def receive_body_name(message: Message, state: FSMContext, uow: UnitOfWork) -> None:
