@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.case_models import Body, Case, CaseEvent, CaseSupporter, Category
-from storage.models import ChatGroup, Household, Resident, Unit, User
+from storage.models import ChatGroup, Household, OutboxMessage, Resident, Unit, User
+from storage.outbox_repo import PENDING
 from storage.upsert import insert_for
 
 OPEN = ("new", "info", "accepted")
@@ -71,6 +72,84 @@ def add_event(session: AsyncSession, case: Case, kind: str, now: datetime,
                       details=details)
     session.add(event)
     return event
+
+
+async def categories_by_id(session: AsyncSession, ids: set[int]) -> dict[int, Category]:
+    """Several categories in one query (the sweeper's batch)."""
+    if not ids:
+        return {}
+    rows = await session.execute(select(Category).where(Category.id.in_(ids)))
+    return {c.id: c for c in rows.scalars()}
+
+
+async def households_by_id(session: AsyncSession, ids: set[int]) -> dict[int, Household]:
+    if not ids:
+        return {}
+    rows = await session.execute(select(Household).where(Household.id.in_(ids)))
+    return {h.id: h for h in rows.scalars()}
+
+
+async def units_with_ancestors(session: AsyncSession, ids: set[int]) -> dict[int, Unit]:
+    """The units and every unit on their paths, in two queries (for their full names)."""
+    if not ids:
+        return {}
+    found = {u.id: u for u in (await session.execute(
+        select(Unit).where(Unit.id.in_(ids)))).scalars()}
+    above = {int(p) for u in found.values() for p in u.path.strip("/").split("/") if p}
+    above -= found.keys()
+    if above:
+        found.update({u.id: u for u in (await session.execute(
+            select(Unit).where(Unit.id.in_(above)))).scalars()})
+    return found
+
+
+async def card_posts(session: AsyncSession, refs: list[str], kinds: tuple[str, ...],
+                     ) -> tuple[dict[str, list[OutboxMessage]], dict[int, OutboxMessage]]:
+    """The posts (not edits) of several cases' cards by ref, oldest first, and the edit of
+    each post still waiting to be sent — two queries for a whole batch."""
+    posts: dict[str, list[OutboxMessage]] = {r: [] for r in refs}
+    if not refs:
+        return posts, {}
+    # By ref alone, the rest filtered here: given `edit_of IS NULL` too, SQLite walks the
+    # edit_of index over nearly every row of the outbox.
+    rows = await session.execute(select(OutboxMessage).where(OutboxMessage.ref.in_(refs))
+                                 .order_by(OutboxMessage.id))
+    ids = []
+    for row in rows.scalars():
+        if row.kind in kinds and row.edit_of is None:
+            posts[row.ref].append(row)
+            ids.append(row.id)
+    waiting: dict[int, OutboxMessage] = {}
+    if ids:
+        for row in (await session.execute(select(OutboxMessage).where(
+                OutboxMessage.edit_of.in_(ids), OutboxMessage.status == PENDING)
+                .order_by(OutboxMessage.id))).scalars():
+            waiting.setdefault(row.edit_of, row)
+    return posts, waiting
+
+
+async def insert_all(session: AsyncSession, rows: list[Any]) -> None:
+    """Inserts new ORM objects that nobody reads back, one statement per table. (The ORM
+    inserts rows one at a time on SQLite to learn their ids.) Unset columns get their
+    Python defaults, as a flush would give them."""
+    by_table: dict[Any, list[dict[str, Any]]] = {}
+    for row in rows:
+        table = type(row).__table__
+        values = {}
+        for column in table.columns:
+            if column.primary_key:
+                continue
+            value = getattr(row, column.key)
+            if value is None and column.default is not None:
+                value = column.default.arg(None) if column.default.is_callable else (
+                    column.default.arg)
+            values[column.key] = value
+        by_table.setdefault(type(row), []).append(values)
+    connection = await session.connection()
+    for model, values in by_table.items():
+        # The table, not the mapped class: ORM bulk mode would split the rows by which
+        # columns are None and again insert them one at a time.
+        await connection.execute(insert(model.__table__), values)
 
 
 async def add_supporter(session: AsyncSession, case_id: int, user_id: int,
