@@ -1,10 +1,11 @@
 """/motion (private chat): a committee member or organizer puts a question to the vote.
 
-community → question → rule (simple majority, two thirds, or the Civil Code's owners'
-double majority, ordinary or special matters) → who votes (the whole community, a
-building…) → deadline → secret ballot or not → which body carries it out if it passes →
-preview → Publish. The motion is posted with For / Against / Abstain buttons in every
-residents' group in scope; nothing is sent before Publish.
+community → question → what it comes from (a report case or a survey, optional) → rule
+(simple majority, two thirds, or the Civil Code's owners' double majority, ordinary or
+special matters) → who votes (the whole community, a building…) → deadline → secret ballot
+or not → which body carries it out if it passes → preview → Publish. The motion is posted
+with For / Against / Abstain buttons in every residents' group in scope; nothing is sent
+before Publish.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.domain.clock import Clock
 from bot.services import NotPermitted, ServiceError, UnitOfWork
+from bot.services.meeting_agenda import agenda_sources
 from bot.services.motions import MotionDraft, check_question, create_motion, decision_bodies
 from bot.services.survey_drafting import organizer_communities, scope_choices
 from bot.services.units import unit_level
@@ -41,6 +43,7 @@ WHOLE = "0"
 class MotionSteps(StatesGroup):
     community = State()
     question = State()
+    origin = State()
     rule = State()
     scope = State()
     deadline = State()
@@ -99,14 +102,40 @@ async def on_community(query: CallbackQuery, callback_data: MotionDraftCB,
     await _use_community(query.message, state, callback_data.value)
 
 
-async def receive_question(message: Message, state: FSMContext) -> None:
+async def receive_question(message: Message, state: FSMContext, uow: UnitOfWork) -> None:
     """Stores the question and asks for the rule."""
     try:
         question = check_question(message.text)
     except ServiceError as error:
         await message.answer(describe(error))
         return
-    await state.update_data(question=question)
+    data = await state.update_data(question=question)
+    sources = await agenda_sources(uow, message.from_user.id, data["community"])
+    if not sources:
+        await ask_rule(message, state)
+        return
+    await state.update_data(origins={f"{s.kind}-{s.id}": s.text for s in sources})
+    await state.set_state(MotionSteps.origin)
+    items = [(("📋 " if s.kind == "case" else "📊 ") + s.text[:50], "origin", f"{s.kind}-{s.id}")
+             for s in sources]
+    await message.answer(_("Does it come from a report case or a survey? Its reporter and "
+                           "the groups will be told when the decision is carried out."),
+                         reply_markup=_markup([*items, (_("⏭ No"), "origin", "")]))
+
+
+async def on_origin(query: CallbackQuery, callback_data: MotionDraftCB,
+                    state: FSMContext) -> None:
+    """Stores the case or survey the motion comes from (or none)."""
+    origins = (await state.get_data()).get("origins", {})
+    if callback_data.value and callback_data.value not in origins:
+        await query.answer(_("This button has expired."), show_alert=True)
+        return
+    await state.update_data(origin=callback_data.value)
+    await _chosen(query, origins.get(callback_data.value) or _("No"))
+    await ask_rule(query.message, state)
+
+
+async def ask_rule(message: Message, state: FSMContext) -> None:
     await state.set_state(MotionSteps.rule)
     lines = [_("Which rule decides it?")]
     lines += [f"• {rule_name(r)}: {rule_explained(r)}" for r in RULES]
@@ -231,7 +260,10 @@ async def on_body(query: CallbackQuery, callback_data: MotionDraftCB, state: FSM
 async def on_publish(query: CallbackQuery, state: FSMContext, uow: UnitOfWork) -> None:
     """Publishes the motion; the services check the role, the rule, scope and deadline."""
     data = await state.get_data()
+    kind, _sep, origin = (data.get("origin") or "").partition("-")
     draft = MotionDraft(question=data["question"], rule=data["rule"],
+                        case_id=int(origin) if kind == "case" else None,
+                        survey_id=int(origin) if kind == "survey" else None,
                         scope_unit_ids=(data["scope"] or None,),
                         deadline=datetime.fromisoformat(data["deadline"]),
                         secret=data["secret"], body_id=data["body"])
@@ -265,6 +297,7 @@ def make_router() -> Router:
     router.callback_query.register(on_community, MotionSteps.community,
                                    cb(F.action == "community"))
     router.message.register(receive_question, MotionSteps.question, TYPED)
+    router.callback_query.register(on_origin, MotionSteps.origin, cb(F.action == "origin"))
     router.callback_query.register(on_rule, MotionSteps.rule, cb(F.action == "rule"))
     router.callback_query.register(on_scope, MotionSteps.scope, cb(F.action == "scope"))
     router.callback_query.register(on_deadline, MotionSteps.deadline, cb(F.action == "deadline"))

@@ -30,9 +30,9 @@ from storage import (
     roster_repo,
     surveys_repo,
 )
-from storage.case_models import Body
+from storage.case_models import Body, Case
 from storage.deliberation_models import Motion, MotionScope
-from storage.models import Household
+from storage.models import Household, Survey
 
 MAX_QUESTION = 300
 MIN_LEAD = timedelta(hours=1)
@@ -160,6 +160,12 @@ async def create_motion(uow: UnitOfWork, *, creator_id: int, community_id: int,
             body = await session.get(Body, draft.body_id)
             if body is None or body.community_id != community_id:
                 raise NotFound("body")
+        # Where it comes from (a button's id: checked again), for the decision's "done".
+        for model, origin in ((Case, draft.case_id), (Survey, draft.survey_id)):
+            if origin is not None:
+                found = await session.get(model, origin)
+                if found is None or found.community_id != community_id:
+                    raise NotFound("motion_origin")
         motion = Motion(community_id=community_id, creator_id=creator_id, question=question,
                         rule=str(rule), secret=draft.secret, status="open",
                         deadline=draft.deadline, created_at=now, meeting_id=draft.meeting_id,

@@ -11,6 +11,7 @@ from aiogram.utils.i18n import gettext as _
 def motion_messages(d: dict[str, Any]) -> dict[str, Callable[[], str]]:
     return {
         "motion": lambda: _("That motion does not exist."),
+        "motion_origin": lambda: _("That case or survey does not exist (any more)."),
         "motion_closed": lambda: _("This motion is closed already."),
         "motion_closed_vote": lambda: _("Voting on this motion has ended; votes are no "
                                         "longer accepted."),

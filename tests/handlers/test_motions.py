@@ -13,6 +13,7 @@ from bot.app import App
 from bot.domain.clock import FrozenClock
 from bot.domain.roster_files import parse_csv
 from bot.services.motions import MotionDraft, create_motion
+from bot.services.reports import ReportDraft, start_report, submit_report
 from bot.services.roles_admin import grant_role
 from bot.ui.motion_callbacks import MotionCB
 from storage import Database, UnitOfWork
@@ -56,11 +57,16 @@ async def publish(db: Database, clock: FrozenClock, roster, rule: str = "art278"
 
 
 async def test_motion_flow_to_publishing(app: App, fake_session: FakeSession, world,
-                                         sqlite_db: Database):
+                                         sqlite_db: Database, clock: FrozenClock):
+    start = await start_report(UnitOfWork(sqlite_db, clock), ALICE.id)
+    await submit_report(UnitOfWork(sqlite_db, clock), ALICE.id, ReportDraft(
+        start.categories[0].id, "The stairs are too steep for us", start.homes[0].household_id,
+        "stairs"))
     admin = Chat(app, fake_session, ADMIN)
     assert "What is the question" in (await admin.send("/motion"))[0]
     assert "the limit is 300" in (await admin.send("x" * 301))[0]
-    rules = (await admin.send("Install a lift in building 1"))[0]
+    assert "come from a report case" in (await admin.send("Install a lift in building 1"))[0]
+    rules = (await admin.press("📋 #1 The stairs"))[-1]
     assert "Civil Code Art. 278" in rules
     assert "Who votes?" in (await admin.press("Owners' double majority (Civil Code"))[-1]
     await admin.press("🏢 幸福小区 1号楼")
@@ -75,6 +81,7 @@ async def test_motion_flow_to_publishing(app: App, fake_session: FakeSession, wo
         post = await session.scalar(select(OutboxMessage).where(
             OutboxMessage.kind == "motion_post"))
     assert (motion.rule, motion.secret, post.chat_id) == ("art278", False, GROUP)
+    assert motion.case_id == 1
     # Someone without an organizer role is refused at once.
     refusal = (await Chat(app, fake_session, ALICE).send("/motion"))[0]
     assert "Motions are put to the vote by" in refusal

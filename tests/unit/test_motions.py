@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from bot.domain.clock import FrozenClock
 from bot.domain.roster_files import parse_csv
 from bot.services.answering import NotEligible
-from bot.services.errors import InvalidInput, NotPermitted
+from bot.services.errors import InvalidInput, NotFound, NotPermitted
 from bot.services.motion_close import close_due_motions, close_motion, export_motion
 from bot.services.motions import (
     MotionDraft,
@@ -76,6 +76,8 @@ async def test_bad_motions_are_refused(db, clock, estate):
         await motion(db, clock, estate, rule=None)
     with pytest.raises(InvalidInput, match="scope_required"):
         await motion(db, clock, estate, scope_unit_ids=())
+    with pytest.raises(NotFound, match="motion_origin"):
+        await motion(db, clock, estate, case_id=999)
     with pytest.raises(InvalidInput, match="deadline_past"):
         await motion(db, clock, estate, deadline=clock.now() - timedelta(minutes=1))
     with pytest.raises(NotPermitted):
