@@ -69,6 +69,13 @@ def when(moment: datetime, timezone: str, locale: str) -> str:
     return format_datetime(moment.astimezone(ZoneInfo(timezone)), pattern, locale=loc)
 
 
+def short_when(moment: datetime, timezone: str, locale: str) -> str:
+    """A moment without the year, as timelines show it (“Dec 1 09:00”, “12月1日 09:00”)."""
+    loc, local = Locale.parse(locale), moment.astimezone(ZoneInfo(timezone))
+    return "{} {}".format(format_skeleton("MMMd", local, locale=loc),
+                          format_skeleton("Hm", local, locale=loc))
+
+
 def day_label(day: date, locale: str) -> str:
     """A day button: a short weekday and date (“Wed, Dec 2”, “12月2日周三”)."""
     return format_skeleton("MMMEd", day, locale=Locale.parse(locale))
@@ -137,6 +144,12 @@ async def press_for_keyboard(t: Transcript, user: FakeUser, message: JSON, butto
 async def user_sends_file(t: Transcript, user: FakeUser, name: str, content: bytes,
                           mime_type: str = "text/csv") -> JSON:
     return await t.arrives(t.server.send_document(user, name, content, mime_type))
+
+
+async def user_sends_photo(t: Transcript, user: FakeUser, content: bytes,
+                           caption: str | None = None) -> JSON:
+    """The user sends a photo (two sizes, like Telegram); returns the update."""
+    return await t.arrives(t.server.send_photo(user, content=content, caption=caption))
 
 
 async def pinned(server: FakeTelegramServer, chat: FakeChat | int,
