@@ -133,7 +133,7 @@ async def act_on_case(uow: UnitOfWork, *, user_id: int, case_id: int, action: st
         await session.flush()
         view = await case_view(session, case)
         await queue_card_refresh(session, view, now)
-        await _tell(session, case, view, action, note, photo, now)
+        await _tell(session, case, view, action, note, photo, now, user_id)
         if action == "reassign":
             await dispatch(session, case, view, await session.get(Body, case.body_id), now,
                            reassigned=True)
@@ -162,12 +162,25 @@ def _reassign(case: Case, body: Body, now: datetime) -> None:
     case.ack_reminded = case.resolve_reminded = False
 
 
+async def acting_body(session: AsyncSession, user_id: int, case: Case) -> Label:
+    """The body the user acted for: the lowest responsible one whose role they hold (an
+    escalated case may be resolved by the body it was assigned to, or by one above)."""
+    for body in await responsible(session, case):
+        if await has_role(session, user_id, case.community_id, case.building_id,
+                          [Role(body.role)]):
+            return Label(body.key, body.name)
+    admins = next((b for b in await cases_repo.bodies(session, case.community_id)
+                   if b.role == Role.ADMIN), None)
+    return Label(admins.key, admins.name) if admins else Label("admins", None)
+
+
 async def _tell(session: AsyncSession, case: Case, view: CaseView, action: str,
-                note: str | None, photo: str | None, now: datetime) -> None:
-    """The reporter hears every change; after "resolved" they are asked whether it is fixed,
-    and the neighbours who said "me too" hear it too."""
+                note: str | None, photo: str | None, now: datetime, actor_id: int) -> None:
+    """The reporter hears every change, from the body that acted; after "resolved" they
+    are asked whether it is fixed, and the neighbours who said "me too" hear it too."""
     kind = "case_resolved" if action == "resolve" else "case_update"
-    params = notice_params(view, event=_EVENT[action], note=note, photo=photo)
+    by = view.body if action == "reassign" else await acting_body(session, actor_id, case)
+    params = notice_params(view, event=_EVENT[action], note=note, photo=photo, by=by.json())
     outbox_repo.enqueue(session, chat_id=case.reporter_id, kind=kind, now=now, params=params)
     if action in ("resolve", "reject"):
         for supporter in await cases_repo.supporters(session, case.id):

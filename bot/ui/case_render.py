@@ -155,7 +155,7 @@ def _quote(note: str | None) -> str:
 @renderer("case_update")
 def case_update(params: dict[str, Any], ctx: RenderContext) -> Rendered:
     """A change of the reporter's (or a supported) case, in private."""
-    number, body = case_number(params["number"]), body_name(params["body"])
+    number, body = case_number(params["number"]), body_name(params.get("by") or params["body"])
     event, note = params["event"], params.get("note")
     texts = {
         "accepted": lambda: _("🛠 {body} accepted your report {number} and is working on "
@@ -204,7 +204,7 @@ def case_resolved(params: dict[str, Any], ctx: RenderContext) -> Rendered:
     text = _("✅ {body} says your report {number} is resolved: {note}\n\nIs it really fixed? "
              "Rate the result from 1 (bad) to 5 (very good), or reopen the case if it is "
              "not. Without an answer the case closes in 7 days.").format(
-        body=body_name(params["body"]), number=case_number(params["number"]),
+        body=body_name(params.get("by") or params["body"]), number=case_number(params["number"]),
         note=_quote(params.get("note")))
     photo = params.get("photo")
     return Rendered(text, reply_markup=rating_keyboard(params["case_id"]),

@@ -390,10 +390,10 @@ async def test_report_accepted_escalated_resolved_and_rated(
                                                    climbed=True))
         assert (done["message_id"], labels(done)) == (card_id, []), "no buttons once resolved"
 
-    # The reporter is asked to confirm and rates it 4: the case closes. (As the bot is
-    # today, the notice names the body the case was assigned to, not the one that acted.)
+    # The reporter hears it from the owners' committee, which acted, is asked to confirm
+    # and rates it 4: the case closes.
     rating = await t.bot_buttons(resident, equals=tr(
-        NOTICE_RESOLVED, body=tr(PROPERTY), number=NUMBER, note=f"“{e.note}”"))
+        NOTICE_RESOLVED, body=tr(OWNERS), number=NUMBER, note=f"“{e.note}”"))
     assert labels(rating) == [*STARS, tr(REOPEN)]
     pressed = await t.press(resident, rating, "4⭐")
     await t.bot_answers(pressed, alert=False)

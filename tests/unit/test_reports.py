@@ -222,6 +222,8 @@ async def test_an_overdue_case_escalates_once_even_when_the_sweep_is_repeated(
     # The owners' committee may act now, and the escalation stops once resolved.
     await act_on_case(UnitOfWork(db, clock), user_id=OWNERS, case_id=view.id,
                       action="resolve", note="已修")
+    # The reporter hears it from the body that acted, not from the one assigned.
+    assert (await outbox(db, "case_resolved"))[-1].params["by"] == ["owners_committee", None]
     clock.advance(timedelta(days=3))
     await sweep_cases(UnitOfWork(db, clock), clock.now(), 100)
     async with db.reading() as session:
