@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import flow_repo
 from storage.db import Database
 from storage.models import (
     ChatGroup,
@@ -89,10 +90,12 @@ async def roles_of(session: AsyncSession, user_id: int) -> list[RoleAssignment]:
 
 async def update_inputs(
     db: Database, *, update_id: int, user_id: int | None, group_chat_id: int | None,
-) -> tuple[bool, str | None, str | None]:
-    """In one statement: whether the update was handled already, and the reader's own
+    flow_key: str | None = None,
+) -> tuple[bool, str | None, str | None, tuple[str | None, dict[str, Any]] | None]:
+    """In one statement: whether the update was handled already, the reader's own
     locale setting and community default (of the group for a group chat, else of the
-    user: their community through a role, else through a household)."""
+    user: their community through a role, else through a household), and, when `flow_key`
+    is given, that conversation's (state, data)."""
     seen = select(InboxEntry.update_id).where(InboxEntry.update_id == update_id)
     if group_chat_id is not None:
         group = (select(ChatGroup.locale, ChatGroup.community_id)
@@ -107,5 +110,9 @@ async def update_inputs(
         community = community_locale_of(user_id)
     else:
         own = community = literal(None)
-    row = await db.read_row(select(seen.exists(), own, community))
-    return bool(row[0]), row[1], row[2]
+    columns = [seen.exists(), own, community]
+    if flow_key is not None:
+        columns += flow_repo.columns_of(flow_key)
+    row = await db.read_row(select(*columns))
+    flow = flow_repo.loaded(row[3], row[4]) if flow_key is not None else None
+    return bool(row[0]), row[1], row[2], flow
