@@ -77,14 +77,15 @@ class Database:
             await session.connection(execution_options={"sqlite_begin": "DEFERRED"})
             yield session
 
-    async def read_row(self, stmt: Executable) -> Row[Any] | None:
+    async def read_row(self, stmt: Executable,
+                       params: dict[str, Any] | None = None) -> Row[Any] | None:
         """One row of a small read done before every update (inbox check, language, flow
         state). On SQLite it goes through one connection kept open for the purpose: taking
         a pooled connection costs more than the query when a hundred updates arrive at once.
         """
         if not self.is_sqlite:
             async with self.engine.connect() as conn:
-                row = (await conn.execute(stmt)).first()
+                row = (await conn.execute(stmt, params)).first()
                 await conn.rollback()
                 return row
         async with self._reader_lock:
@@ -94,7 +95,7 @@ class Database:
                 # it always sees what was committed and never holds a snapshot open.
                 self._reader = await conn.execution_options(sqlite_begin="AUTOCOMMIT")
             try:
-                row = (await self._reader.execute(stmt)).first()
+                row = (await self._reader.execute(stmt, params)).first()
             except BaseException:
                 await self._reader.close()
                 self._reader = None

@@ -12,7 +12,7 @@ from storage.models import FlowState
 from storage.upsert import upsert
 
 
-def columns_of(key: str) -> tuple[Any, Any]:
+def columns_of(key: Any) -> tuple[Any, Any]:
     """The state and data of one key as two scalar subqueries, for a caller that reads them
     with other things in one statement (NULL, NULL when the key has no row)."""
     where = FlowState.key == key
