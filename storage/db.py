@@ -25,6 +25,8 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.sql.base import Executable
 
+from storage import sqlite_driver
+
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -43,7 +45,7 @@ class Database:
                 kwargs["poolclass"] = StaticPool
             else:
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
-            kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000}
+            kwargs["async_creator"] = self._connect_sqlite
         elif connect_args:
             kwargs["connect_args"] = connect_args
         if not self.is_sqlite:
@@ -56,6 +58,11 @@ class Database:
         self.write_lock = asyncio.Lock()
         self._reader: AsyncConnection | None = None
         self._reader_lock = asyncio.Lock()
+
+    async def _connect_sqlite(self) -> Any:
+        """SQLAlchemy's own connect arguments for this URL, on a one-trip connection."""
+        args, params = self.engine.dialect.create_connect_args(self.url)
+        return await sqlite_driver.connect(*args, **{**params, "timeout": BUSY_TIMEOUT_MS / 1000})
 
     def session(self) -> AsyncSession:
         return self.sessionmaker()
