@@ -107,9 +107,11 @@ def build_app(settings: Settings, clock: Clock | None = None, *,
     sweeper = Sweeper(db, clock, default_tasks(SweepConfig(settings.daily_digest_time)),
                       on_done=sender.wake)
     storage, isolation = _fsm(settings, db, clock)
-    dp = Dispatcher(storage=storage, events_isolation=isolation)
+    # aiogram's FSM middleware would read the flow state in a statement of its own; the
+    # inbox middleware takes its lock and reads the state with the update's first statement.
+    dp = Dispatcher(storage=storage, events_isolation=isolation, disable_fsm=True)
     dp.update.outer_middleware(InboxMiddleware(db, clock, settings.default_locale,
-                                               on_done=sender.wake))
+                                               fsm=dp.fsm, on_done=sender.wake))
     LocaleMiddleware(i18n).setup(dp)
     dp.include_router(build_router())
     dp["settings"] = settings

@@ -3,7 +3,8 @@ restart.
 
 Reads are served from a write-through cache of recent keys: every update reads its state,
 and in one process (the database storage's deployment; several processes use Redis) the
-cache always holds what was last written.
+cache always holds what was last written. A key not in the cache is read with the update's
+first statement (see `InboxMiddleware`), which hands it over with `prime`.
 """
 
 from __future__ import annotations
@@ -45,6 +46,18 @@ class DatabaseStorage(BaseStorage):
         self._cache.move_to_end(key)
         while len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
+
+    def uncached_key(self, key: StorageKey) -> str | None:
+        """The row key to read along with the update's first statement, or None when the
+        cache already knows it."""
+        name = self._key(key)
+        return None if name in self._cache else name
+
+    def prime(self, name: str, value: tuple[str | None, dict[str, Any]]) -> None:
+        """Takes a row read elsewhere; what the cache holds meanwhile is at least as new
+        (every write goes through it), so it wins."""
+        if name not in self._cache:
+            self._remember(name, value)
 
     async def set_state(self, key: StorageKey, state: str | State | None = None) -> None:
         value = state.state if isinstance(state, State) else state

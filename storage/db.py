@@ -25,6 +25,8 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.sql.base import Executable
 
+from storage import sqlite_driver
+
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -43,7 +45,7 @@ class Database:
                 kwargs["poolclass"] = StaticPool
             else:
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
-            kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000}
+            kwargs["async_creator"] = self._connect_sqlite
         elif connect_args:
             kwargs["connect_args"] = connect_args
         if not self.is_sqlite:
@@ -56,6 +58,11 @@ class Database:
         self.write_lock = asyncio.Lock()
         self._reader: AsyncConnection | None = None
         self._reader_lock = asyncio.Lock()
+
+    async def _connect_sqlite(self) -> Any:
+        """SQLAlchemy's own connect arguments for this URL, on a one-trip connection."""
+        args, params = self.engine.dialect.create_connect_args(self.url)
+        return await sqlite_driver.connect(*args, **{**params, "timeout": BUSY_TIMEOUT_MS / 1000})
 
     def session(self) -> AsyncSession:
         return self.sessionmaker()
@@ -77,14 +84,15 @@ class Database:
             await session.connection(execution_options={"sqlite_begin": "DEFERRED"})
             yield session
 
-    async def read_row(self, stmt: Executable) -> Row[Any] | None:
+    async def read_row(self, stmt: Executable,
+                       params: dict[str, Any] | None = None) -> Row[Any] | None:
         """One row of a small read done before every update (inbox check, language, flow
         state). On SQLite it goes through one connection kept open for the purpose: taking
         a pooled connection costs more than the query when a hundred updates arrive at once.
         """
         if not self.is_sqlite:
             async with self.engine.connect() as conn:
-                row = (await conn.execute(stmt)).first()
+                row = (await conn.execute(stmt, params)).first()
                 await conn.rollback()
                 return row
         async with self._reader_lock:
@@ -94,7 +102,7 @@ class Database:
                 # it always sees what was committed and never holds a snapshot open.
                 self._reader = await conn.execution_options(sqlite_begin="AUTOCOMMIT")
             try:
-                row = (await self._reader.execute(stmt)).first()
+                row = (await self._reader.execute(stmt, params)).first()
             except BaseException:
                 await self._reader.close()
                 self._reader = None

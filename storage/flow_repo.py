@@ -12,9 +12,21 @@ from storage.models import FlowState
 from storage.upsert import upsert
 
 
+def columns_of(key: Any) -> tuple[Any, Any]:
+    """The state and data of one key as two scalar subqueries, for a caller that reads them
+    with other things in one statement (NULL, NULL when the key has no row)."""
+    where = FlowState.key == key
+    return (select(FlowState.state).where(where).scalar_subquery(),
+            select(FlowState.data).where(where).scalar_subquery())
+
+
+def loaded(state: str | None, data: dict[str, Any] | None) -> tuple[str | None, dict[str, Any]]:
+    return state, dict(data or {})
+
+
 async def load(db: Database, key: str) -> tuple[str | None, dict[str, Any]]:
     row = await db.read_row(select(FlowState.state, FlowState.data).where(FlowState.key == key))
-    return (None, {}) if row is None else (row.state, dict(row.data or {}))
+    return (None, {}) if row is None else loaded(row.state, row.data)
 
 
 async def save(db: Database, key: str, now: datetime, **values: Any) -> None:

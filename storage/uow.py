@@ -19,6 +19,9 @@ from storage.db import Database
 from storage.models import InboxEntry
 from storage.upsert import upsert
 
+# Built once: the values are parameters (see storage.upsert for why).
+RECORD_UPDATE = insert(InboxEntry.__table__)
+
 
 class DuplicateUpdate(Exception):
     """The update was already handled; this delivery must have no effect."""
@@ -93,8 +96,8 @@ class UnitOfWork:
         session = self.session
         if self.update_id is not None and not self.inbox_recorded:
             try:
-                await session.execute(insert(InboxEntry).values(update_id=self.update_id,
-                                                                handled_at=self.now()))
+                await session.execute(RECORD_UPDATE, {"update_id": self.update_id,
+                                                      "handled_at": self.now()})
             except IntegrityError:
                 await session.rollback()
                 raise DuplicateUpdate(self.update_id) from None

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import Select, bindparam, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import flow_repo
 from storage.db import Database
 from storage.models import (
     ChatGroup,
@@ -32,7 +34,7 @@ async def touch_user(
                  ["first_name", "username", "language_code", "updated_at"])
 
 
-def community_locale_of(user_id: int) -> Any:
+def community_locale_of(user_id: Any) -> Any:
     """The default language of a user's community: through a role, else through a home."""
     by_role = (select(RoleAssignment.community_id).where(RoleAssignment.user_id == user_id)
                .order_by(RoleAssignment.id).limit(1).scalar_subquery())
@@ -89,23 +91,40 @@ async def roles_of(session: AsyncSession, user_id: int) -> list[RoleAssignment]:
 
 async def update_inputs(
     db: Database, *, update_id: int, user_id: int | None, group_chat_id: int | None,
-) -> tuple[bool, str | None, str | None]:
-    """In one statement: whether the update was handled already, and the reader's own
+    flow_key: str | None = None,
+) -> tuple[bool, str | None, str | None, tuple[str | None, dict[str, Any]] | None]:
+    """In one statement: whether the update was handled already, the reader's own
     locale setting and community default (of the group for a group chat, else of the
-    user: their community through a role, else through a household)."""
-    seen = select(InboxEntry.update_id).where(InboxEntry.update_id == update_id)
-    if group_chat_id is not None:
+    user: their community through a role, else through a household), and, when `flow_key`
+    is given, that conversation's (state, data)."""
+    reader = "group" if group_chat_id is not None else "user" if user_id is not None else ""
+    stmt = _update_inputs_statement(reader, flow_key is not None)
+    row = await db.read_row(stmt, {"update_id": update_id, "user_id": user_id,
+                                   "chat_id": group_chat_id, "flow_key": flow_key})
+    assert row is not None  # a SELECT without FROM returns one row
+    flow = flow_repo.loaded(row[3], row[4]) if flow_key is not None else None
+    return bool(row[0]), row[1], row[2], flow
+
+
+@functools.cache
+def _update_inputs_statement(reader: str, with_flow: bool) -> Select[Any]:
+    """Built once per shape with bound parameters: building and hashing this statement
+    cost more than running it (it is read before every update)."""
+    seen = select(InboxEntry.update_id).where(InboxEntry.update_id == bindparam("update_id"))
+    if reader == "group":
         group = (select(ChatGroup.locale, ChatGroup.community_id)
-                 .where(ChatGroup.chat_id == group_chat_id)
+                 .where(ChatGroup.chat_id == bindparam("chat_id"))
                  .order_by(ChatGroup.thread_id).limit(1)).subquery()
         own = select(group.c.locale).scalar_subquery()
         community = (select(Community.locale)
                      .where(Community.id == select(group.c.community_id).scalar_subquery())
                      .scalar_subquery())
-    elif user_id is not None:
-        own = select(User.locale).where(User.id == user_id).scalar_subquery()
-        community = community_locale_of(user_id)
+    elif reader == "user":
+        own = select(User.locale).where(User.id == bindparam("user_id")).scalar_subquery()
+        community = community_locale_of(bindparam("user_id"))
     else:
         own = community = literal(None)
-    row = await db.read_row(select(seen.exists(), own, community))
-    return bool(row[0]), row[1], row[2]
+    columns = [seen.exists(), own, community]
+    if with_flow:
+        columns += flow_repo.columns_of(bindparam("flow_key"))
+    return select(*columns)
