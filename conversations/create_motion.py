@@ -11,6 +11,7 @@ before Publish.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
@@ -182,14 +183,15 @@ async def on_scope(query: CallbackQuery, callback_data: MotionDraftCB, state: FS
     await state.update_data(scope=int(callback_data.value))
     await _chosen(query, label)
     await state.set_state(MotionSteps.deadline)
-    today = clock.now().date()
+    today = clock.now().astimezone(ZoneInfo(data["timezone"])).date()  # the community's day
     items, moments = [], {}
     for days in DAYS:
         moment = local_moment(today + timedelta(days=days), CLOSING_TIME, data["timezone"])
         moments[str(days)] = moment.isoformat()
-        items.append((_("In {days} days — {moment}").format(
-            days=days, moment=fmt.when(moment, data["timezone"], locale)), "deadline",
-            str(days)))
+        label = (_("Tomorrow — {moment}") if days == 1 else _("In {days} days — {moment}"))
+        items.append((label.format(days=days,
+                                   moment=fmt.when(moment, data["timezone"], locale)),
+                      "deadline", str(days)))
     await state.update_data(deadlines=moments)
     await query.message.answer(_("Until when can people vote?"), reply_markup=_markup(items))
 

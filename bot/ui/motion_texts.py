@@ -59,16 +59,18 @@ def turnout_lines(params: dict[str, Any], locale: str) -> list[str]:
     if owners:
         cast_area = sum(areas.values())
         lines.append(_("Owners taking part: {cast} of {eligible} ({share}) — ⅔ needed").format(
-            cast=cast, eligible=eligible, share=share(cast, eligible, locale)))
+            cast=fmt.number(cast, locale), eligible=fmt.number(eligible, locale),
+            share=share(cast, eligible, locale)))
         lines.append(_("Area taking part: {cast} of {eligible} ({share}) — ⅔ needed").format(
             cast=area(cast_area, locale), eligible=area(tally["eligible_area"], locale),
             share=share(cast_area, tally["eligible_area"], locale)))
     else:
         lines.append(_("Households voted: {cast} of {eligible} ({share})").format(
-            cast=cast, eligible=eligible, share=share(cast, eligible, locale)))
+            cast=fmt.number(cast, locale), eligible=fmt.number(eligible, locale),
+            share=share(cast, eligible, locale)))
     if "cast" not in voters:
         for choice in ("for", "against", "abstain"):
-            line = f"{choice_name(choice)}: {voters.get(choice, 0)}"
+            line = f"{choice_name(choice)}: {fmt.number(voters.get(choice, 0), locale)}"
             if owners:
                 line += f" · {area(areas.get(choice, 0), locale)}"
             lines.append(line)
@@ -84,7 +86,7 @@ def check_line(check: dict[str, Any], locale: str) -> str:
     if check["name"].endswith("area"):
         value_text, base_text = area(value, locale), area(base, locale)
     else:
-        value_text, base_text = str(value), str(base)
+        value_text, base_text = fmt.number(value, locale), fmt.number(base, locale)
     label = {
         "participation_area": _("Area taking part"),
         "participation_owners": _("Owners taking part"),

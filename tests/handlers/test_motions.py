@@ -142,3 +142,14 @@ async def test_door_to_door_and_the_list(app: App, fake_session: FakeSession, wo
     assert header[:4] == ["household", "owner", "area_m2", "choice"]
     assert [(r[0].endswith("201"), r[3], r[4]) for r in rows] == [(True, "for",
                                                                    "door to door")]
+
+
+async def test_deadline_days_count_from_the_communitys_date(
+        app: App, fake_session: FakeSession, world, clock: FrozenClock):
+    clock.advance(timedelta(hours=22))  # 23:00 UTC on Dec 1 is 07:00 on Dec 2 in Shanghai
+    admin = Chat(app, fake_session, ADMIN)
+    await admin.send("/motion")
+    await admin.send("Install a lift in building 1")
+    await admin.press("Simple majority of votes cast")
+    await admin.press("🏢 幸福小区 1号楼")
+    assert admin.labels()[0].startswith("Tomorrow — Dec 3, 2026, 8:00")
