@@ -264,14 +264,20 @@ async def run(name: str, db: Database, creates: int, open_cases: int) -> None:
     print(f"{name}: {COMMUNITIES} communities, {households:,} households and residents "
           f"(setup {time.perf_counter() - started:.1f} s, not timed)")
 
+    timer = StatementTimer(db)
     start, cpu = time.perf_counter(), time.process_time()
     await create_cases(db, clk, estates, creates)
     spent, cpu = time.perf_counter() - start, time.process_time() - cpu
+    timer.close()
+    statements = sum(len(t) for t in timer.times.values())
     print(f"  (a) create {creates:,} cases   {spent:.2f} s, {creates / spent:,.0f} cases/s, "
-          f"{spent / creates * 1000:.2f} ms each (this process's CPU {cpu:.2f} s)   "
+          f"{spent / creates * 1000:.2f} ms each (this process's CPU {cpu:.2f} s, "
+          f"{cpu / creates * 1000:.2f} ms each; {statements / creates:.1f} statements each, "
+          f"BEGIN included)   "
           f"target <= {TARGET_SECONDS:.0f} s  {verdict(spent <= TARGET_SECONDS)}")
     created = await outbox_kinds(db)
     print(f"      outbox rows queued: {dict(sorted(created.items()))}")
+    timer.report()
 
     started = time.perf_counter()
     mix = await add_open_cases(db, clk, estates, open_cases)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -41,6 +41,41 @@ def enqueue(
     )
     session.add(row)
     return row
+
+
+def row(
+    *, chat_id: int, kind: str, params: dict[str, Any], now: datetime, thread_id: int = 0,
+    priority: int = 0, not_before: datetime | None = None, ref: str | None = None,
+    edit_of: int | None = None,
+) -> dict[str, Any]:
+    """The values of a row `enqueue` would add, for `enqueue_many`."""
+    return {"chat_id": chat_id, "thread_id": thread_id, "kind": kind, "params": params,
+            "priority": priority, "status": PENDING, "attempts": 0,
+            "not_before": not_before or now, "created_at": now, "claimed_at": None,
+            "edit_of": edit_of, "ref": ref, "sent_at": None, "message_id": None,
+            "error": None}
+
+
+# Built once (see storage/uow.py); the table, not the mapped class: ORM bulk mode would
+# split the rows by which columns are None and insert them one at a time.
+_table = OutboxMessage.__table__
+_INSERT = insert(_table)
+_SET_PARAMS = (update(_table).where(_table.c.id == bindparam("row_id"))
+               .values(params=bindparam("new_params")))
+
+
+async def enqueue_many(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Adds rows made by `row` to the session's transaction in one statement, at once
+    (the ids follow the order of `rows`). They are sent only if the transaction commits."""
+    if rows:
+        await session.execute(_INSERT, rows)
+
+
+async def set_params(session: AsyncSession, changes: list[tuple[int, dict[str, Any]]]) -> None:
+    """Gives rows (by id) new parameters — edits still waiting — in one statement."""
+    if changes:
+        await session.execute(_SET_PARAMS, [{"row_id": row_id, "new_params": params}
+                                            for row_id, params in changes])
 
 
 async def posts(session: AsyncSession, ref: str, kind: str) -> list[OutboxMessage]:

@@ -7,21 +7,20 @@ they carry everything a card shows: category, body, place, status, deadlines and
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.cases import DEFAULT_BODIES, Status
+from bot.domain.cases import Status
 from bot.services.errors import NotFound
-from bot.services.membership import household_label
-from bot.services.units import label_of
-from storage import cases_repo, membership_repo, outbox_repo, roster_repo
-from storage.case_models import Body, Case, CaseEvent, Category
-from storage.models import Community, Household
+from storage import cases_repo, outbox_repo
+from storage.case_models import Body, Case
 
-PURPOSES = {b.key: b.purpose for b in DEFAULT_BODIES}
+PURPOSES = cases_repo.PURPOSES
+RESIDENTS = "residents"  # the purpose of a building's residents' group
 TIMELINE_SHOWN = 12  # the newest steps a card lists; a long case keeps its whole history
 
 
@@ -86,39 +85,86 @@ async def load_case(session: AsyncSession, case_id: int) -> Case:
     return case
 
 
-async def place_label(session: AsyncSession, case: Case) -> str:
+@dataclass
+class ViewContext:
+    """What the views of some cases read besides the cases and their timelines."""
+
+    timezones: dict[int, str]  # community → its timezone
+    bodies: dict[int, Any]  # id → body (a Body or a `cases_repo.BodyRow`)
+    chain: dict[tuple[int, int], Any]  # (community, level) → body
+    categories: dict[int, Label]
+    names: dict[int, str]  # user → name
+    households: dict[int, tuple[int, str]]  # id → (floor, room)
+    labels: dict[int, str]  # unit → full name
+
+
+async def view_context(session: AsyncSession, cases: Sequence[Case],
+                       timelines: dict[int, list[Any]]) -> ViewContext:
+    """The context of `cases` in five queries however many there are."""
+    timezones, bodies = await cases_repo.bodies_of(session, {c.community_id for c in cases})
+    homes = {c.household_id for c in cases if _at_home(c)}
+    households = await cases_repo.households(session, homes)  # type: ignore[arg-type]
+    units = {floor for floor, _ in households.values()} | {
+        c.building_id for c in cases if not _at_home(c) and c.building_id is not None}
+    users = {c.reporter_id for c in cases} | {
+        e.actor_id for timeline in timelines.values() for e in timeline if e.actor_id}
+    return ViewContext(
+        timezones, {b.id: b for b in bodies}, {(b.community_id, b.level): b for b in bodies},
+        {cid: Label(key, name) for cid, (key, name) in (await cases_repo.category_labels(
+            session, {c.category_id for c in cases})).items()},
+        await cases_repo.names(session, users), households,
+        await cases_repo.unit_labels(session, units))
+
+
+def _at_home(case: Case) -> bool:
+    return case.place == "home" and case.household_id is not None
+
+
+def place_label(case: Case, context: ViewContext) -> str:
     """The home's full name for a case at home, else the building's (empty for a public
     area of the community)."""
-    if case.place == "home" and case.household_id is not None:
-        return await household_label(session, await session.get(Household, case.household_id))
+    if _at_home(case):
+        floor, room = context.households[case.household_id]  # type: ignore[index]
+        return f"{context.labels.get(floor, '')} {room}"
     if case.building_id is not None:
-        return await label_of(session, await roster_repo.get_unit(session, case.building_id))
+        return context.labels.get(case.building_id, "")
     return ""
 
 
-async def case_view(session: AsyncSession, case: Case,
-                    timeline: list[CaseEvent] | None = None) -> CaseView:
-    if timeline is None:
-        timeline = (await cases_repo.events(session, [case.id]))[case.id]
-    community = await session.get(Community, case.community_id)
-    category = await session.get(Category, case.category_id)
-    body = await session.get(Body, case.body_id)
-    chain = {b.level: b for b in await cases_repo.bodies(session, case.community_id)}
-    top = chain.get(case.level, body)
-    names = await cases_repo.names(session, {e.actor_id for e in timeline if e.actor_id}
-                                   | {case.reporter_id})
+def build_view(case: Case, timeline: Sequence[Any], context: ViewContext) -> CaseView:
+    """The view of a case (a Case, or anything with its attributes) from its timeline
+    (rows with the fields of `cases_repo.EventRow`) and its context."""
+    body = context.bodies[case.body_id]
+    top = context.chain.get((case.community_id, case.level), body)
+    names = context.names
     events = tuple(EventView(e.at, e.kind, names.get(e.actor_id) if e.actor_id else None,
                              e.note, e.details) for e in timeline)
     location = ((case.latitude, case.longitude) if case.latitude is not None
                 and case.longitude is not None else None)
     return CaseView(
-        case.id, case.number, case.community_id, community.timezone,
-        Label(category.key, category.name), Label(body.key, body.name),
+        case.id, case.number, case.community_id, context.timezones[case.community_id],
+        context.categories[case.category_id], Label(body.key, body.name),
         Label(top.key, top.name), case.level, Status(case.status), case.description,
-        case.place, await place_label(session, case), location, tuple(case.photos or ()),
+        case.place, place_label(case, context), location, tuple(case.photos or ()),
         case.urgent, case.shared, case.supporters, case.reporter_id,
         names.get(case.reporter_id, str(case.reporter_id)), case.created_at, case.ack_due,
         case.resolve_due, case.acked_at, case.resolved_at, case.rating, events)
+
+
+async def case_views_for(session: AsyncSession, cases: Sequence[Case],
+                         timelines: dict[int, list[Any]] | None = None) -> dict[int, CaseView]:
+    """The views of several cases in a few queries; `timelines` (case id → its steps, as
+    ORM events or rows) when the caller has them."""
+    if timelines is None:
+        timelines = await cases_repo.timelines(session, [c.id for c in cases])
+    context = await view_context(session, cases, timelines)
+    return {c.id: build_view(c, timelines.get(c.id, ()), context) for c in cases}
+
+
+async def case_view(session: AsyncSession, case: Case,
+                    timeline: list[Any] | None = None) -> CaseView:
+    return (await case_views_for(session, [case], None if timeline is None
+                                 else {case.id: timeline}))[case.id]
 
 
 def card_params(view: CaseView, *, anonymous: bool = False) -> dict[str, Any]:
@@ -128,6 +174,7 @@ def card_params(view: CaseView, *, anonymous: bool = False) -> dict[str, Any]:
     return {
         "case_id": view.id, "number": view.number, "timezone": view.timezone,
         "category": view.category.json(), "body": view.body.json(),
+        "photos": [] if anonymous else list(view.photos),
         "level_body": view.level_body.json(), "level": view.level,
         "status": str(view.status), "description": view.description,
         "place": view.place, "place_label": "" if anonymous and view.place == "home"
@@ -152,19 +199,94 @@ def notice_params(view: CaseView, **extra: Any) -> dict[str, Any]:
             "description": view.description, **extra}
 
 
+class CardPosts:
+    """The cards already posted of some cases, read in two queries, to edit them all."""
+
+    def __init__(self, posts: dict[str, list[Any]], waiting: dict[int, int]) -> None:
+        self.posts = posts
+        self.waiting = waiting
+
+
+_CARD_KINDS = (("case_card", False), ("case_neighbours", True))
+
+
+async def card_posts(session: AsyncSession, case_ids: list[int]) -> CardPosts:
+    return CardPosts(*await cases_repo.card_posts(session, [ref(c) for c in case_ids],
+                                                  tuple(k for k, _ in _CARD_KINDS)))
+
+
+def card_refreshes(view: CaseView, now: datetime, posts: CardPosts,
+                   ) -> tuple[list[dict[str, Any]], list[tuple[int, dict[str, Any]]]]:
+    """The outbox rows that edit every card of the case already posted (bodies' and
+    neighbours' groups) to its current state, and the edits still waiting that get the new
+    state instead of another edit being queued: (new rows, (waiting row, params))."""
+    rows, changes = [], []
+    for kind, anonymous in _CARD_KINDS:
+        params = card_params(view, anonymous=anonymous)
+        for post in posts.posts.get(ref(view.id), ()):
+            if post.kind != kind:
+                continue
+            waiting = posts.waiting.get(post.id)
+            if waiting is not None:
+                changes.append((waiting, params))
+            else:
+                rows.append(outbox_repo.row(chat_id=post.chat_id, thread_id=post.thread_id,
+                                            kind=kind, params=params, now=now,
+                                            ref=ref(view.id), edit_of=post.id))
+    return rows, changes
+
+
 async def queue_card_refresh(session: AsyncSession, view: CaseView, now: datetime) -> None:
-    """Edits every card of the case already posted (bodies' and neighbours' groups) to its
-    current state; an edit still waiting is updated instead of queueing another."""
-    for kind, anonymous in (("case_card", False), ("case_neighbours", True)):
-        await outbox_repo.refresh_posts(session, ref=ref(view.id), kind=kind, now=now,
-                                        params=card_params(view, anonymous=anonymous))
+    """Edits every card of the case already posted to its current state; an edit still
+    waiting is updated instead of queueing another."""
+    rows, changes = card_refreshes(view, now, await card_posts(session, [view.id]))
+    await outbox_repo.enqueue_many(session, rows)
+    await outbox_repo.set_params(session, changes)
+
+
+def _chats(body: Any, groups: list[Any]) -> list[tuple[int, int]]:
+    """A body's own group if it is still active, else the community's active groups of
+    the body's purpose."""
+    if body.group_id is not None:
+        return [(g.chat_id, g.thread_id) for g in groups if g.id == body.group_id]
+    purpose = PURPOSES.get(body.key)
+    return [(g.chat_id, g.thread_id) for g in groups
+            if purpose is not None and g.community_id == body.community_id
+            and g.purpose == purpose]
+
+
+async def targets_of(session: AsyncSession, bodies: Iterable[Any],
+                     neighbours_of: tuple[int, str] | None = None,
+                     groups: list[Any] | None = None,
+                     ) -> tuple[dict[int, list[tuple[int, int]]], list[tuple[int, int]]]:
+    """Where each body hears of a case — its groups, else its role holders in private —
+    and, given (community, path of a building), the residents' groups of the building or
+    of the compound above it: one query (none when the caller read the `groups`, as
+    `cases_repo.active_groups` would), and one more when a body has no group."""
+    bodies = list(bodies)
+    if groups is None:
+        purposes = {PURPOSES[b.key] for b in bodies if PURPOSES.get(b.key)}
+        if neighbours_of is not None:
+            purposes.add(RESIDENTS)
+        groups = await cases_repo.active_groups(
+            session, {b.group_id for b in bodies if b.group_id is not None},
+            {b.community_id for b in bodies} | ({neighbours_of[0]} if neighbours_of else set()),
+            purposes)
+    targets = {b.id: _chats(b, groups) for b in bodies}
+    alone = [b for b in bodies if not targets[b.id]]
+    if alone:
+        holders = await cases_repo.role_holders(session, {b.community_id for b in alone},
+                                                {b.role for b in alone})
+        for b in alone:
+            targets[b.id] = [(user_id, 0) for user_id in holders.get((b.community_id, b.role),
+                                                                     ())]
+    neighbours = [] if neighbours_of is None else [
+        (g.chat_id, g.thread_id) for g in groups
+        if g.community_id == neighbours_of[0] and g.purpose == RESIDENTS
+        and g.path is not None and neighbours_of[1].startswith(g.path)]
+    return targets, neighbours
 
 
 async def body_targets(session: AsyncSession, body: Body) -> list[tuple[int, int]]:
     """Where a body hears of a case: its groups, else its role holders in private."""
-    chats = await cases_repo.body_chats(session, body, PURPOSES.get(body.key))
-    if chats:
-        return chats
-    holders = await membership_repo.community_role_holders(session, body.community_id,
-                                                           [body.role])
-    return [(user_id, 0) for user_id in holders]
+    return (await targets_of(session, [body]))[0][body.id]

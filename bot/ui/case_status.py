@@ -14,7 +14,8 @@ from bot.ui.render import RenderContext
 def status_card(view: CaseView, locale: str, *, submitted: bool = False,
                 ) -> tuple[str, InlineKeyboardMarkup | None]:
     params = card_params(view)
-    params["reporter"] = None  # it is their own
+    params["reporter"] = None  # it is their own, and so are the photos
+    params["photos"] = []
     text = card_text(params, RenderContext(locale))
     if submitted:
         text = _("✅ Thank you! Your report is case {number}. {body} has been told; you will "

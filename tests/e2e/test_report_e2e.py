@@ -347,10 +347,9 @@ async def test_report_accepted_escalated_resolved_and_rated(
     pressed = await t.press(staff, posted, tr(ACCEPT))
     await t.bot_answers(pressed, equals=tr(ACCEPTED, number=NUMBER), alert=False)
     events = await timeline_of(bot, case, "submitted", "accepted")
-    # The card is edited in place; Accept is gone. (As the bot is today, an edited card
-    # loses its “📷 Photos: 1 (below)” line: `queue_card_refresh` leaves the photos out.)
+    # The card is edited in place; Accept is gone.
     edited = await t.bot_says(property_group, equals=card(e, tr, case, events,
-                                                          status="accepted"))
+                                                          status="accepted", photos=1))
     assert edited["message_id"] == posted["message_id"]
     assert labels(edited) == [tr(ASK), tr(RESOLVE), tr(REASSIGN), tr(REJECT)]
     await t.bot_says(resident, equals=tr(NOTICE_ACCEPTED, body=tr(PROPERTY), number=NUMBER))
@@ -373,7 +372,10 @@ async def test_report_accepted_escalated_resolved_and_rated(
     assert labels(up) == [tr(ASK), tr(RESOLVE), tr(REASSIGN), tr(REJECT)]
     await photo_after(t, server, committee_group, photo)
     await t.bot_says(resident, equals=tr(NOTICE_ESCALATED, number=NUMBER, level=tr(OWNERS)))
-    # (As the bot is today, property's own card is not edited to show the escalation.)
+    # Property's own card is edited to show where the case went.
+    moved = await t.bot_says(property_group, equals=card(e, tr, case, events, status="accepted",
+                                                         climbed=True, photos=1))
+    assert moved["message_id"] == posted["message_id"]
 
     # A committee member follows the card's 🛠 Resolve link and says what was done.
     link = start_payload(url_of(up, tr(RESOLVE)))
@@ -387,7 +389,7 @@ async def test_report_accepted_escalated_resolved_and_rated(
     for group, card_id in ((property_group, posted["message_id"]),
                            (committee_group, up["message_id"])):
         done = await t.bot_says(group, equals=card(e, tr, case, events, status="resolved",
-                                                   climbed=True))
+                                                   climbed=True, photos=1))
         assert (done["message_id"], labels(done)) == (card_id, []), "no buttons once resolved"
 
     # The reporter hears it from the owners' committee, which acted, is asked to confirm
@@ -402,7 +404,7 @@ async def test_report_accepted_escalated_resolved_and_rated(
                                "rated")
     for group in (property_group, committee_group):
         await t.bot_says(group, equals=card(e, tr, case, events, status="closed",
-                                            climbed=True))
+                                            climbed=True, photos=1))
     closed = await case_of(bot, community_id)
     assert (closed.status, closed.rating, closed.level) == ("closed", 4, 2)
 

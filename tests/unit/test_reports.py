@@ -19,6 +19,7 @@ from bot.services.case_actions import (
     reopen_case,
 )
 from bot.services.case_sweep import sweep_cases
+from bot.services.case_views import case_view
 from bot.services.errors import InvalidInput, NotFound, NotPermitted
 from bot.services.reports import (
     ReportDraft,
@@ -27,9 +28,9 @@ from bot.services.reports import (
     submit_report,
     support_case,
 )
-from storage import Database, UnitOfWork, cases_repo
+from storage import Database, UnitOfWork, cases_repo, roster_repo
 from storage.case_models import Case, CaseEvent
-from storage.models import OutboxMessage
+from storage.models import Household, OutboxMessage
 from tests.builders import make_group, make_resident, make_role, make_roster
 
 ADMIN, REPORTER, NEIGHBOUR, STAFF, OWNERS, STRANGER = 9001, 101, 102, 201, 202, 301
@@ -94,6 +95,31 @@ async def test_a_report_goes_to_the_property_group_with_its_photo_and_deadlines(
     assert second.ack_due == clock.now() + timedelta(hours=1)
 
 
+async def test_the_view_a_report_returns_is_the_one_read_back(db, clock, estate):
+    """submit_report builds its view from its one read; reading the case back gives the
+    same, also for a home deeper in the tree than compound, building, entrance, floor."""
+    async with UnitOfWork(db, clock) as uow:
+        session = uow.session
+        building = await roster_repo.get_unit(session, estate.building_id)
+        unit = building
+        for kind, name in (("entrance", "A"), ("entrance", "A1"), ("floor", "9")):
+            unit = await roster_repo.add_unit(session, estate.community_id, unit, kind, name)
+        home = Household(community_id=estate.community_id, floor_id=unit.id,
+                         building_id=building.id, room="901", area=90)
+        session.add(home)
+        await session.flush()
+        home_id = home.id
+        await uow.commit()
+    await make_resident(db, clock, 401, home_id)
+    views = [await report(db, clock, estate, user=401, shared=True),
+             await report(db, clock, estate, place="stairs", urgent=True, category="safety")]
+    assert views[0].place_label == "幸福小区 1号楼 A A1 9 901"
+    assert views[1].place_label == "幸福小区 1号楼"
+    async with db.reading() as session:
+        for view in views:
+            assert view == await case_view(session, await session.get(Case, view.id))
+
+
 async def test_bad_reports_are_refused(db, clock, estate):
     with pytest.raises(InvalidInput, match="description_empty"):
         await report(db, clock, estate, description="  ")
@@ -156,6 +182,9 @@ async def test_only_the_responsible_body_acts_and_notes_are_required(db, clock, 
         await act_on_case(uow, user_id=STAFF, case_id=view.id, action="resolve", note="ok")
     updates = [m.params["event"] for m in await outbox(db, "case_update")]
     assert updates == ["accepted", "rejected"]
+    # The card's edit still waiting was brought up to date instead of a second one queued.
+    edits = [m for m in await outbox(db, "case_card") if m.edit_of is not None]
+    assert [e.params["status"] for e in edits] == ["rejected"]
     assert [e.kind for e in rejected.timeline] == ["submitted", "accepted", "rejected"]
 
 
@@ -236,3 +265,26 @@ async def test_an_overdue_case_escalates_once_even_when_the_sweep_is_repeated(
     async with db.reading() as session:
         assert (await session.get(Case, view.id)).status == "closed"
     assert [m.params["event"] for m in await outbox(db, "case_update")][-1] == "auto_closed"
+
+
+async def test_a_group_shared_by_two_levels_gets_the_escalated_card_once(db, clock, estate):
+    """Both committees hear of cases in the committee group: a case that climbs past both
+    (after downtime) is posted there once, and the card property already has is edited."""
+    view = await report(db, clock, estate)
+    clock.advance(timedelta(hours=4 + 4 + 1))  # two windows past the accept deadline
+    await sweep_cases(UnitOfWork(db, clock), clock.now(), 100)
+    cards = await outbox(db, "case_card")
+    new = [(c.chat_id, c.params.get("escalated")) for c in cards if c.edit_of is None]
+    assert new == [(PROPERTY_CHAT, None), (COMMITTEE_CHAT, True)]
+    edits = [c for c in cards if c.edit_of is not None]
+    assert [e.chat_id for e in edits] == [PROPERTY_CHAT]
+    assert edits[0].params["level_body"] == ["residents_committee", None]
+    assert edits[0].params["photos"] == ["PHOTO1"]
+    async with db.reading() as session:
+        assert (await session.get(Case, view.id)).level == 3
+    # One more window: the admins (no group: in private) get it; no second committee card.
+    clock.advance(timedelta(hours=4))
+    await sweep_cases(UnitOfWork(db, clock), clock.now(), 100)
+    cards = await outbox(db, "case_card")
+    assert [c.chat_id for c in cards if c.edit_of is None] == [PROPERTY_CHAT, COMMITTEE_CHAT,
+                                                              ADMIN]
