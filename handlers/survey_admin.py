@@ -32,7 +32,10 @@ def survey_line(survey: SurveyBrief, locale: str) -> str:
         state = _("closed")
     title = survey.title if len(survey.title) <= TITLE_SHOWN else (
         survey.title[:TITLE_SHOWN - 1] + "…")
-    return f"{mark} #{survey.id} {title} — {state}"
+    line = f"{mark} #{survey.id} {title} — {state}"
+    for topic in survey.meetings:
+        line += "\n    " + _("🗓 Discussed at the meeting “{topic}”").format(topic=topic)
+    return line
 
 
 def surveys_keyboard(surveys: list[SurveyBrief]) -> InlineKeyboardMarkup:

@@ -103,3 +103,19 @@ async def closed_surveys(session: AsyncSession, community_id: int, limit: int,
     return list((await session.execute(
         select(Survey).where(Survey.community_id == community_id, Survey.status == "closed")
         .order_by(Survey.closed_at.desc(), Survey.id.desc()).limit(limit))).scalars())
+
+
+async def topics_discussing_surveys(session: AsyncSession, survey_ids: list[int],
+                                    ) -> dict[int, list[str]]:
+    """survey id → topics of the held meetings that had it on their agenda."""
+    if not survey_ids:
+        return {}
+    rows = await session.execute(
+        select(AgendaItem.survey_id, Meeting.topic).join(Meeting, Meeting.id
+                                                         == AgendaItem.meeting_id)
+        .where(AgendaItem.survey_id.in_(survey_ids), Meeting.status == "held")
+        .order_by(Meeting.id))
+    found: dict[int, list[str]] = {}
+    for survey_id, topic in rows:
+        found.setdefault(survey_id, []).append(topic)
+    return found

@@ -40,6 +40,7 @@ from bot.services.meetings import (
 from storage import UnitOfWork, cases_repo, due, meetings_repo, outbox_repo
 from storage.case_models import Case
 from storage.deliberation_models import Meeting, MeetingSlot
+from storage.models import Survey
 
 
 @dataclass(frozen=True)
@@ -196,6 +197,12 @@ async def post_minutes(uow: UnitOfWork, *, user_id: int, meeting_id: int, minute
         for case_id in cases:
             await _link_case(session, await session.get(Case, case_id), view, outcome,
                              user_id, now)
+        # The creators of the surveys discussed get the minutes too (/surveys links them).
+        creators = {(await session.get(Survey, item.survey_id)).creator_id
+                    for item in view.agenda if item.survey_id is not None}
+        for creator in sorted(creators - {user_id} - {chat for chat, _t in chats}):
+            outbox_repo.enqueue(session, chat_id=creator, kind="meeting_minutes",
+                                params=params, now=now, ref=ref(meeting.id))
         await uow.commit()
     return MinutesPosted(meeting.id, len(chats), len(cases))
 

@@ -25,7 +25,7 @@ from bot.domain.surveys import (
 )
 from bot.services.errors import InvalidInput, NotFound, NotPermitted
 from bot.services.permissions import has_role
-from storage import UnitOfWork, outbox_repo, surveys_repo
+from storage import UnitOfWork, meetings_repo, outbox_repo, surveys_repo
 from storage.models import Community, Question, QuestionOption, Survey, SurveyScope
 
 
@@ -164,13 +164,17 @@ class SurveyBrief:
     deadline: datetime
     status: str
     timezone: str
+    meetings: tuple[str, ...] = ()  # topics of the held meetings that discussed it
 
 
 async def surveys_created_by(uow: UnitOfWork, user_id: int, limit: int = 20,
                              ) -> list[SurveyBrief]:
     async with uow(readonly=True):
-        rows = await uow.session.execute(
+        rows = (await uow.session.execute(
             select(Survey, Community.timezone).join(Community, Community.id
                                                     == Survey.community_id)
-            .where(Survey.creator_id == user_id).order_by(Survey.id.desc()).limit(limit))
-        return [SurveyBrief(s.id, s.kind, s.title, s.deadline, s.status, tz) for s, tz in rows]
+            .where(Survey.creator_id == user_id).order_by(Survey.id.desc()).limit(limit))).all()
+        discussed = await meetings_repo.topics_discussing_surveys(
+            uow.session, [s.id for s, _tz in rows])
+        return [SurveyBrief(s.id, s.kind, s.title, s.deadline, s.status, tz,
+                            tuple(discussed.get(s.id, ()))) for s, tz in rows]

@@ -16,6 +16,7 @@ from bot.services.meeting_agenda import agenda_sources
 from bot.services.meeting_close import choose_time, post_minutes, sweep_meetings
 from bot.services.meetings import create_meeting, set_availability
 from bot.services.reports import ReportDraft, start_report, submit_report
+from bot.services.surveys import surveys_created_by
 from storage import Database, UnitOfWork
 from storage.case_models import CaseEvent
 from storage.deliberation_models import Meeting, MeetingSlot
@@ -241,7 +242,15 @@ async def test_minutes_go_to_the_groups_and_onto_the_agendas_cases(db, clock, es
     case = await submit_report(UnitOfWork(db, clock), ALICE, ReportDraft(
         category_id=start.categories[0].id, description="电梯经常坏",
         household_id=start.homes[0].household_id, place="home"))
-    meeting_id = await create(db, clock, estate, agenda=(AgendaDraft(case_id=case.id),))
+    async with UnitOfWork(db, clock) as uow:
+        uow.session.add(Survey(community_id=estate.community_id, creator_id=ADMIN,
+                               kind="survey", title="电梯意见征集", audience="residents",
+                               anonymous=False, live_results=False, deadline=clock.now(),
+                               status="closed", created_at=clock.now(),
+                               closed_at=clock.now()))
+        await uow.commit()
+    meeting_id = await create(db, clock, estate, agenda=(AgendaDraft(case_id=case.id),
+                                                         AgendaDraft(survey_id=1)))
     clock.advance(24 * H)
     await sweep(db, clock)
 
@@ -259,8 +268,13 @@ async def test_minutes_go_to_the_groups_and_onto_the_agendas_cases(db, clock, es
     posted = await minutes()
     assert (posted.groups, posted.cases) == (2, 1)
     assert (await meeting_row(db, meeting_id)).status == "held"
-    [post, _other] = await outbox(db, "meeting_minutes")
+    [post, _other, to_survey_creator] = await outbox(db, "meeting_minutes")
     assert (post.params["minutes"], post.params["outcome"]) == ("讨论了费用", "同意加装")
+    # The survey discussed links to the meeting: its creator gets the minutes, /surveys
+    # names the meeting.
+    assert to_survey_creator.chat_id == ADMIN
+    [brief] = await surveys_created_by(UnitOfWork(db, clock), ADMIN)
+    assert brief.meetings == ("加装电梯",)
     async with db.reading() as session:
         [event] = (await session.execute(select(CaseEvent).where(
             CaseEvent.case_id == case.id, CaseEvent.kind == "meeting"))).scalars()
