@@ -160,3 +160,21 @@ async def pinned(server: FakeTelegramServer, chat: FakeChat | int,
                                  lambda c: c.params.get("chat_id") == chat_id, timeout=timeout)
     assert call.ok, f"pinChatMessage failed: {call.description}"
     return int(call.params["message_id"])
+
+
+class Said(Texts):
+    """`Texts` that remembers every text it gave, so that the Chinese transcript also fails
+    for an untranslated piece of a message put together from several catalog texts."""
+
+    def __init__(self, locale: str) -> None:
+        super().__init__(locale)
+        self.used: list[Localized] = []
+
+    def __call__(self, msgid: str, **kw: object) -> Localized:
+        value = super().__call__(msgid, **kw)
+        self.used.append(value)
+        return value
+
+    def assert_translated(self) -> None:
+        missing = sorted({v.msgid for v in self.used if not v.translated})
+        assert not missing, f"{self.locale} has no translation yet for: {missing}"

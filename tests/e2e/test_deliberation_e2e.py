@@ -38,9 +38,10 @@ from storage.models import ChatGroup, Community, Household, Resident
 from storage.users_repo import touch_user
 from tests.e2e import deliberation_texts as d
 from tests.e2e.conftest import ADMIN_EN, ADMIN_ZH
-from tests.e2e.harness import REPLY_TIMEOUT, BotProcess, Localized, Transcript, eventually
+from tests.e2e.harness import REPLY_TIMEOUT, BotProcess, Transcript, eventually
 from tests.e2e.steps import (
     JSON,
+    Said,
     Texts,
     day_label,
     file_of,
@@ -139,24 +140,6 @@ ZH = Estate("zh-hans", "zh_CN", ADMIN_ZH, "和平里社区", "和平小区", "2�
             Person(7501, "陈主任"), Person(7502, "王师傅"), Person(7503, "李阿姨"),
             people(7511, "张三", "李四", "王五", "赵六", "孙七", "周八"),
             -1_001_892_000_011, -1_001_892_000_012)
-
-
-class Said(Texts):
-    """`Texts` that remembers every text it gave, so that the Chinese transcript also fails
-    for an untranslated piece of a message put together from several catalog texts."""
-
-    def __init__(self, locale: str) -> None:
-        super().__init__(locale)
-        self.used: list[Localized] = []
-
-    def __call__(self, msgid: str, **kw: object) -> Localized:
-        value = super().__call__(msgid, **kw)
-        self.used.append(value)
-        return value
-
-    def assert_translated(self) -> None:
-        missing = sorted({v.msgid for v in self.used if not v.translated})
-        assert not missing, f"{self.locale} has no translation yet for: {missing}"
 
 
 # -- the world --------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from storage.case_models import Case, CaseEvent
 from storage.models import ChatGroup, Community, Household, Resident
 from storage.users_repo import touch_user
 from tests.e2e.conftest import ADMIN_EN, ADMIN_ZH
-from tests.e2e.harness import BotProcess, Localized, Transcript, eventually
+from tests.e2e.harness import BotProcess, Transcript, eventually
 from tests.e2e.report_texts import (
     ACCEPT,
     ACCEPT_BY,
@@ -88,6 +88,7 @@ from tests.e2e.report_texts import (
     WHERE,
 )
 from tests.e2e.steps import (
+    Said,
     Texts,
     file_of,
     labels,
@@ -152,24 +153,6 @@ ZH = Estate("zh-hans", "zh_CN", ADMIN_ZH, "和平里社区", "和平小区", "2�
             "卫生间天花板漏水", "已修好楼上的水管", Person(7311, "张三"),
             Person(7312, "王师傅"), Person(7313, "陈主任"),
             -1_001_891_000_011, -1_001_891_000_012, -1_001_891_000_013)
-
-
-class Said(Texts):
-    """`Texts` that remembers every text it gave, so that the Chinese transcript also fails
-    for an untranslated piece of a message put together from several catalog texts."""
-
-    def __init__(self, locale: str) -> None:
-        super().__init__(locale)
-        self.used: list[Localized] = []
-
-    def __call__(self, msgid: str, **kw: object) -> Localized:
-        value = super().__call__(msgid, **kw)
-        self.used.append(value)
-        return value
-
-    def assert_translated(self) -> None:
-        missing = sorted({v.msgid for v in self.used if not v.translated})
-        assert not missing, f"{self.locale} has no translation yet for: {missing}"
 
 
 async def seed(bot: BotProcess, e: Estate) -> int:
