@@ -27,7 +27,7 @@ from bot.services.case_views import (
     targets_of,
     view_context,
 )
-from storage import UnitOfWork, cases_repo, outbox_repo
+from storage import UnitOfWork, case_batch_repo, cases_repo, outbox_repo
 from storage.case_models import Case
 
 
@@ -55,7 +55,7 @@ class _Batch:
     views: ViewContext
     targets: dict[int, list[tuple[int, int]]]  # body → where it hears of cases
     posts: CardPosts
-    events: list[cases_repo.EventRow] = field(default_factory=list)
+    events: list[case_batch_repo.EventRow] = field(default_factory=list)
     rows: list[dict[str, Any]] = field(default_factory=list)
     changes: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
 
@@ -68,7 +68,7 @@ class _Batch:
 
 
 async def _load(session: AsyncSession, cases: list[Case], now: datetime) -> _Batch:
-    timelines = await cases_repo.timelines(session, [c.id for c in cases])
+    timelines = await case_batch_repo.timelines(session, [c.id for c in cases])
     views = await view_context(session, cases, timelines)
     targets, _ = await targets_of(session, views.bodies.values())
     # The cards already posted of the cases that close or climb: they are edited.
@@ -86,7 +86,7 @@ async def sweep_cases(uow: UnitOfWork, now: datetime, limit: int) -> int:
         for case in cases:
             await _act(session, case, now, batch)
         await cases_repo.update_swept(session, cases)
-        await cases_repo.insert_events(session, batch.events)
+        await case_batch_repo.insert_events(session, batch.events)
         await outbox_repo.enqueue_many(session, batch.rows)
         await outbox_repo.set_params(session, batch.changes)
         await uow.commit()
@@ -98,7 +98,7 @@ async def _act(session: AsyncSession, case: Case, now: datetime, batch: _Batch) 
     step = plan(sla_of(case), now)
     if step.close:
         case.status, case.closed_at = Status.CLOSED, now
-        closed = cases_repo.new_event(case.id, "closed", now, auto=True)
+        closed = case_batch_repo.new_event(case.id, "closed", now, auto=True)
         batch.events.append(closed)
         view = build_view(case, [*timeline, closed], batch.views)
         batch.enqueue(chat_id=case.reporter_id, kind="case_update", now=now,
@@ -133,7 +133,7 @@ async def _escalate(session: AsyncSession, case: Case, levels: tuple[int, ...], 
     phase = "resolve" if case.acked_at is not None else "ack"
     added = []
     for level in levels:
-        added.append(cases_repo.new_event(case.id, "escalated", now, from_level=case.level,
+        added.append(case_batch_repo.new_event(case.id, "escalated", now, from_level=case.level,
                                           to_level=level, phase=phase))
         case.level = level
     batch.events += added

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.cases import Status
 from bot.services.errors import NotFound
-from storage import cases_repo, outbox_repo
+from storage import case_batch_repo, cases_repo, outbox_repo
 from storage.case_models import Body, Case
 
 PURPOSES = cases_repo.PURPOSES
@@ -90,7 +90,7 @@ class ViewContext:
     """What the views of some cases read besides the cases and their timelines."""
 
     timezones: dict[int, str]  # community → its timezone
-    bodies: dict[int, Any]  # id → body (a Body or a `cases_repo.BodyRow`)
+    bodies: dict[int, Any]  # id → body (a Body or a `case_batch_repo.BodyRow`)
     chain: dict[tuple[int, int], Any]  # (community, level) → body
     categories: dict[int, Label]
     names: dict[int, str]  # user → name
@@ -101,19 +101,19 @@ class ViewContext:
 async def view_context(session: AsyncSession, cases: Sequence[Case],
                        timelines: dict[int, list[Any]]) -> ViewContext:
     """The context of `cases` in five queries however many there are."""
-    timezones, bodies = await cases_repo.bodies_of(session, {c.community_id for c in cases})
+    timezones, bodies = await case_batch_repo.bodies_of(session, {c.community_id for c in cases})
     homes = {c.household_id for c in cases if _at_home(c)}
-    households = await cases_repo.households(session, homes)  # type: ignore[arg-type]
+    households = await case_batch_repo.households(session, homes)  # type: ignore[arg-type]
     units = {floor for floor, _ in households.values()} | {
         c.building_id for c in cases if not _at_home(c) and c.building_id is not None}
     users = {c.reporter_id for c in cases} | {
         e.actor_id for timeline in timelines.values() for e in timeline if e.actor_id}
     return ViewContext(
         timezones, {b.id: b for b in bodies}, {(b.community_id, b.level): b for b in bodies},
-        {cid: Label(key, name) for cid, (key, name) in (await cases_repo.category_labels(
+        {cid: Label(key, name) for cid, (key, name) in (await case_batch_repo.category_labels(
             session, {c.category_id for c in cases})).items()},
-        await cases_repo.names(session, users), households,
-        await cases_repo.unit_labels(session, units))
+        await case_batch_repo.names(session, users), households,
+        await case_batch_repo.unit_labels(session, units))
 
 
 def _at_home(case: Case) -> bool:
@@ -133,7 +133,7 @@ def place_label(case: Case, context: ViewContext) -> str:
 
 def build_view(case: Case, timeline: Sequence[Any], context: ViewContext) -> CaseView:
     """The view of a case (a Case, or anything with its attributes) from its timeline
-    (rows with the fields of `cases_repo.EventRow`) and its context."""
+    (rows with the fields of `case_batch_repo.EventRow`) and its context."""
     body = context.bodies[case.body_id]
     top = context.chain.get((case.community_id, case.level), body)
     names = context.names
@@ -156,7 +156,7 @@ async def case_views_for(session: AsyncSession, cases: Sequence[Case],
     """The views of several cases in a few queries; `timelines` (case id → its steps, as
     ORM events or rows) when the caller has them."""
     if timelines is None:
-        timelines = await cases_repo.timelines(session, [c.id for c in cases])
+        timelines = await case_batch_repo.timelines(session, [c.id for c in cases])
     context = await view_context(session, cases, timelines)
     return {c.id: build_view(c, timelines.get(c.id, ()), context) for c in cases}
 
@@ -211,7 +211,7 @@ _CARD_KINDS = (("case_card", False), ("case_neighbours", True))
 
 
 async def card_posts(session: AsyncSession, case_ids: list[int]) -> CardPosts:
-    return CardPosts(*await cases_repo.card_posts(session, [ref(c) for c in case_ids],
+    return CardPosts(*await case_batch_repo.card_posts(session, [ref(c) for c in case_ids],
                                                   tuple(k for k, _ in _CARD_KINDS)))
 
 
@@ -262,20 +262,20 @@ async def targets_of(session: AsyncSession, bodies: Iterable[Any],
     """Where each body hears of a case — its groups, else its role holders in private —
     and, given (community, path of a building), the residents' groups of the building or
     of the compound above it: one query (none when the caller read the `groups`, as
-    `cases_repo.active_groups` would), and one more when a body has no group."""
+    `case_batch_repo.active_groups` would), and one more when a body has no group."""
     bodies = list(bodies)
     if groups is None:
         purposes = {PURPOSES[b.key] for b in bodies if PURPOSES.get(b.key)}
         if neighbours_of is not None:
             purposes.add(RESIDENTS)
-        groups = await cases_repo.active_groups(
+        groups = await case_batch_repo.active_groups(
             session, {b.group_id for b in bodies if b.group_id is not None},
             {b.community_id for b in bodies} | ({neighbours_of[0]} if neighbours_of else set()),
             purposes)
     targets = {b.id: _chats(b, groups) for b in bodies}
     alone = [b for b in bodies if not targets[b.id]]
     if alone:
-        holders = await cases_repo.role_holders(session, {b.community_id for b in alone},
+        holders = await case_batch_repo.role_holders(session, {b.community_id for b in alone},
                                                 {b.role for b in alone})
         for b in alone:
             targets[b.id] = [(user_id, 0) for user_id in holders.get((b.community_id, b.role),

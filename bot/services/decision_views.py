@@ -22,7 +22,7 @@ from bot.domain.roles import MANAGERS, Role
 from bot.services.case_views import Label
 from bot.services.errors import NotFound, NotPermitted
 from bot.services.permissions import has_role
-from storage import UnitOfWork, cases_repo, decisions_repo, groups_repo
+from storage import UnitOfWork, case_batch_repo, decisions_repo, groups_repo
 from storage.case_models import Body
 from storage.deliberation_models import Decision, Motion
 
@@ -137,7 +137,7 @@ async def decision_view(session: AsyncSession, decision: Decision, body: Body,
                         can_act: bool, now: datetime) -> DecisionView:
     community = await groups_repo.community_of(session, decision.community_id)
     rows = (await decisions_repo.updates(session, decision.id))[-UPDATES_SHOWN:]
-    names = await cases_repo.names(session, {u.actor_id for u in rows})
+    names = await case_batch_repo.names(session, {u.actor_id for u in rows})
     updates = tuple(UpdateView(as_utc(u.at), u.percent, u.note, u.photo,
                                names.get(u.actor_id, str(u.actor_id))) for u in rows)
     return DecisionView(

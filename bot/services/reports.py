@@ -44,7 +44,7 @@ from bot.services.case_views import (
 )
 from bot.services.errors import InvalidInput, NotFound, NotPermitted
 from bot.services.membership import household_label
-from storage import UnitOfWork, cases_repo, groups_repo, outbox_repo
+from storage import UnitOfWork, case_batch_repo, cases_repo, groups_repo, outbox_repo
 from storage.case_models import Body, Case, Category
 from storage.models import Household
 
@@ -210,9 +210,9 @@ async def submit_report(uow: UnitOfWork, user_id: int, draft: ReportDraft) -> Ca
         _check_draft(draft)
         case, body, context = await _new_case(session, user_id, draft, inputs, now)
         case.id, case.number = await cases_repo.insert_case(session, vars(case))
-        submitted = cases_repo.new_event(case.id, "submitted", now, user_id,
+        submitted = case_batch_repo.new_event(case.id, "submitted", now, user_id,
                                          urgent=draft.urgent)
-        await cases_repo.insert_events(session, [submitted])
+        await case_batch_repo.insert_events(session, [submitted])
         view = build_view(case, [submitted], context)
         targets, neighbours = await targets_of(
             session, [body], (case.community_id, inputs.building_path or "")
@@ -232,10 +232,10 @@ async def submit_report(uow: UnitOfWork, user_id: int, draft: ReportDraft) -> Ca
 
 
 async def _new_case(session: AsyncSession, user_id: int, draft: ReportDraft, inputs: Any,
-                    now: datetime) -> tuple[Any, cases_repo.BodyRow, ViewContext]:
+                    now: datetime) -> tuple[Any, case_batch_repo.BodyRow, ViewContext]:
     """The case (not yet saved, with its deadlines and next look) and what its view needs,
     from the row of `cases_repo.report_inputs`."""
-    body = cases_repo.BodyRow(inputs.body_id, inputs.community_id, inputs.body_key,
+    body = case_batch_repo.BodyRow(inputs.body_id, inputs.community_id, inputs.body_key,
                               inputs.body_role, inputs.body_level, inputs.body_name,
                               inputs.body_group_id)
     ack_hours, resolve_hours = ((inputs.urgent_ack_hours, inputs.urgent_resolve_hours)
@@ -277,8 +277,9 @@ async def _labels(session: AsyncSession, inputs: Any, unit_id: int | None) -> di
     names = cases_repo.units_read(inputs)
     if path is None:  # the unit is gone: nothing to name
         return {}
-    names.update(await cases_repo.unit_names(session, cases_repo.missing_on([path], names)))
-    return {unit_id: cases_repo.label_from(path, names)}
+    missing = case_batch_repo.missing_on([path], names)
+    names.update(await case_batch_repo.unit_names(session, missing))
+    return {unit_id: case_batch_repo.label_from(path, names)}
 
 
 def _card(view: CaseView, **extra: object) -> dict[str, Any]:
