@@ -99,9 +99,10 @@ _POSTS = (select(OutboxMessage.id, OutboxMessage.chat_id, OutboxMessage.thread_i
                  OutboxMessage.kind, OutboxMessage.ref, OutboxMessage.edit_of)
           .where(OutboxMessage.ref.in_(bindparam("refs", expanding=True)))
           .order_by(OutboxMessage.id))
-_WAITING = (select(OutboxMessage.id, OutboxMessage.edit_of)
-            .where(OutboxMessage.edit_of.in_(bindparam("ids", expanding=True)),
-                   OutboxMessage.status == PENDING)
+# The status is checked here, not in SQL: given `status = 'pending'`, SQLite picks the
+# outbox's due index and walks every pending row instead of looking up these few edits.
+_WAITING = (select(OutboxMessage.id, OutboxMessage.edit_of, OutboxMessage.status)
+            .where(OutboxMessage.edit_of.in_(bindparam("ids", expanding=True)))
             .order_by(OutboxMessage.id))
 
 
@@ -229,9 +230,11 @@ async def card_posts(session: AsyncSession, refs: list[str], kinds: tuple[str, .
             ids.append(row.id)
     waiting: dict[int, int] = {}
     if ids:
-        for row_id, edit_of in await session.execute(_WAITING, {"ids": ids}):
-            waiting.setdefault(edit_of, row_id)
+        for row_id, edit_of, status in await session.execute(_WAITING, {"ids": ids}):
+            if status == PENDING:
+                waiting.setdefault(edit_of, row_id)
     return posts, waiting
+
 
 async def names(session: AsyncSession, user_ids: set[int]) -> dict[int, str]:
     if not user_ids:

@@ -87,8 +87,11 @@ async def posts(session: AsyncSession, ref: str, kind: str) -> list[OutboxMessag
 
 
 async def pending_edit(session: AsyncSession, post_id: int) -> OutboxMessage | None:
-    return await session.scalar(select(OutboxMessage).where(
-        OutboxMessage.edit_of == post_id, OutboxMessage.status == PENDING))
+    # The status is checked here, not in SQL: given `status = 'pending'`, SQLite may pick
+    # the due index and walk every pending row instead of the post's few edits.
+    edits = (await session.execute(select(OutboxMessage).where(
+        OutboxMessage.edit_of == post_id))).scalars()
+    return next((edit for edit in edits if edit.status == PENDING), None)
 
 
 async def message_of(db: Database, row_id: int) -> tuple[str, int | None]:
