@@ -15,12 +15,10 @@ from storage.models import (
     ChatGroup,
     Community,
     Household,
-    OutboxMessage,
     RoleAssignment,
     Unit,
     User,
 )
-from storage.outbox_repo import PENDING
 
 
 class EventRow(NamedTuple):
@@ -95,15 +93,6 @@ _HOLDERS = (select(RoleAssignment.community_id, RoleAssignment.role, RoleAssignm
             .where(RoleAssignment.community_id.in_(bindparam("communities", expanding=True)),
                    RoleAssignment.role.in_(bindparam("roles", expanding=True)))
             .distinct())
-_POSTS = (select(OutboxMessage.id, OutboxMessage.chat_id, OutboxMessage.thread_id,
-                 OutboxMessage.kind, OutboxMessage.ref, OutboxMessage.edit_of)
-          .where(OutboxMessage.ref.in_(bindparam("refs", expanding=True)))
-          .order_by(OutboxMessage.id))
-# The status is checked here, not in SQL: given `status = 'pending'`, SQLite picks the
-# outbox's due index and walks every pending row instead of looking up these few edits.
-_WAITING = (select(OutboxMessage.id, OutboxMessage.edit_of, OutboxMessage.status)
-            .where(OutboxMessage.edit_of.in_(bindparam("ids", expanding=True)))
-            .order_by(OutboxMessage.id))
 
 
 async def timelines(session: AsyncSession, case_ids: list[int]) -> dict[int, list[Any]]:
@@ -211,29 +200,6 @@ async def role_holders(session: AsyncSession, community_ids: set[int], roles: se
                 _HOLDERS, {"communities": sorted(community_ids), "roles": sorted(roles)}):
             held.setdefault((community_id, role), []).append(user_id)
     return {key: sorted(users) for key, users in held.items()}
-
-
-async def card_posts(session: AsyncSession, refs: list[str], kinds: tuple[str, ...],
-                     ) -> tuple[dict[str, list[Any]], dict[int, int]]:
-    """The posts (not edits) of several cases' cards by ref, oldest first — rows of (id,
-    chat_id, thread_id, kind, ref, edit_of) — and the id of the edit of each post still
-    waiting to be sent: two queries for a whole batch."""
-    posts: dict[str, list[Any]] = {r: [] for r in refs}
-    if not refs:
-        return posts, {}
-    # By ref alone, the rest filtered here: given `edit_of IS NULL` too, SQLite walks the
-    # edit_of index over nearly every row of the outbox.
-    ids = []
-    for row in await session.execute(_POSTS, {"refs": refs}):
-        if row.kind in kinds and row.edit_of is None:
-            posts[row.ref].append(row)
-            ids.append(row.id)
-    waiting: dict[int, int] = {}
-    if ids:
-        for row_id, edit_of, status in await session.execute(_WAITING, {"ids": ids}):
-            if status == PENDING:
-                waiting.setdefault(edit_of, row_id)
-    return posts, waiting
 
 
 async def names(session: AsyncSession, user_ids: set[int]) -> dict[int, str]:

@@ -62,6 +62,7 @@ _table = OutboxMessage.__table__
 _INSERT = insert(_table)
 _SET_PARAMS = (update(_table).where(_table.c.id == bindparam("row_id"))
                .values(params=bindparam("new_params")))
+_SET_PARAMS_DUE = _SET_PARAMS.values(not_before=bindparam("due"))
 
 
 async def enqueue_many(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
@@ -71,27 +72,70 @@ async def enqueue_many(session: AsyncSession, rows: list[dict[str, Any]]) -> Non
         await session.execute(_INSERT, rows)
 
 
-async def set_params(session: AsyncSession, changes: list[tuple[int, dict[str, Any]]]) -> None:
-    """Gives rows (by id) new parameters — edits still waiting — in one statement."""
-    if changes:
-        await session.execute(_SET_PARAMS, [{"row_id": row_id, "new_params": params}
-                                            for row_id, params in changes])
+async def set_params(session: AsyncSession, changes: list[tuple[int, dict[str, Any]]],
+                     *, not_before: datetime | None = None) -> None:
+    """Gives rows (by id) new parameters — edits still waiting — in one statement; and,
+    given `not_before`, a new time to go (a final edit goes at once)."""
+    if not changes:
+        return
+    values = [{"row_id": row_id, "new_params": params} for row_id, params in changes]
+    if not_before is None:
+        await session.execute(_SET_PARAMS, values)
+    else:
+        await session.execute(_SET_PARAMS_DUE, [{**v, "due": not_before} for v in values])
 
 
-async def posts(session: AsyncSession, ref: str, kind: str) -> list[OutboxMessage]:
-    """The rows of one kind sent (or to be sent) about `ref`, e.g. a survey's group posts."""
-    return list((await session.execute(
-        select(OutboxMessage).where(OutboxMessage.ref == ref, OutboxMessage.kind == kind,
-                                    OutboxMessage.edit_of.is_(None))
-        .order_by(OutboxMessage.id))).scalars())
+# By ref alone, the rest filtered in Python: given `edit_of IS NULL` too, SQLite walks the
+# edit_of index over nearly every row of the outbox; given `status = 'pending'`, it picks the
+# due index and walks every pending row instead of looking up these few edits.
+# ORM columns, not the table's: reading them flushes rows the session holds, so an edit
+# is queued after the post it edits even within one transaction.
+_POSTS = (select(OutboxMessage.id, OutboxMessage.chat_id, OutboxMessage.thread_id,
+                 OutboxMessage.kind, OutboxMessage.ref, OutboxMessage.edit_of)
+          .where(OutboxMessage.ref.in_(bindparam("refs", expanding=True)))
+          .order_by(OutboxMessage.id))
+_WAITING = (select(OutboxMessage.id, OutboxMessage.edit_of, OutboxMessage.status)
+            .where(OutboxMessage.edit_of.in_(bindparam("ids", expanding=True)))
+            .order_by(OutboxMessage.id))
 
 
-async def pending_edit(session: AsyncSession, post_id: int) -> OutboxMessage | None:
-    # The status is checked here, not in SQL: given `status = 'pending'`, SQLite may pick
-    # the due index and walk every pending row instead of the post's few edits.
-    edits = (await session.execute(select(OutboxMessage).where(
-        OutboxMessage.edit_of == post_id))).scalars()
-    return next((edit for edit in edits if edit.status == PENDING), None)
+async def posted(session: AsyncSession, refs: list[str], kinds: tuple[str, ...],
+                 ) -> tuple[dict[str, list[Any]], dict[int, int]]:
+    """The posts (not edits) of `kinds` about each ref, oldest first — rows of (id,
+    chat_id, thread_id, kind, ref, edit_of) — and the id of the edit of each post still
+    waiting to be sent: two queries for any number of refs."""
+    found: dict[str, list[Any]] = {r: [] for r in refs}
+    if not refs:
+        return found, {}
+    ids = []
+    for post in await session.execute(_POSTS, {"refs": refs}):
+        if post.kind in kinds and post.edit_of is None:
+            found[post.ref].append(post)
+            ids.append(post.id)
+    waiting: dict[int, int] = {}
+    if ids:
+        for row_id, edit_of, status in await session.execute(_WAITING, {"ids": ids}):
+            if status == PENDING:
+                waiting.setdefault(edit_of, row_id)
+    return found, waiting
+
+
+def edits(posts: list[Any], waiting: dict[int, int], *, kind: str, params: dict[str, Any],
+          now: datetime, not_before: datetime | None = None,
+          ) -> tuple[list[dict[str, Any]], list[tuple[int, dict[str, Any]]]]:
+    """The rows that edit each post of `kind` to `params`, and — for a post whose edit is
+    still waiting — that edit to get `params` instead: (new rows, (waiting row, params))."""
+    rows, changes = [], []
+    for post in posts:
+        if post.kind != kind:
+            continue
+        if post.id in waiting:
+            changes.append((waiting[post.id], params))
+        else:
+            rows.append(row(chat_id=post.chat_id, thread_id=post.thread_id, kind=kind,
+                            params=params, now=now, ref=post.ref, edit_of=post.id,
+                            not_before=not_before))
+    return rows, changes
 
 
 async def message_of(db: Database, row_id: int) -> tuple[str, int | None]:
@@ -215,13 +259,8 @@ async def refresh_posts(session: AsyncSession, *, ref: str, kind: str, params: d
     """Edits every post of `kind` about `ref` to `params` (a poll's live counts, a case's
     new status). An edit still waiting is updated instead of queueing another, so a burst of
     votes costs one edit per post every `delay`; a `final` edit goes out at once."""
-    for post in await posts(session, ref, kind):
-        waiting = await pending_edit(session, post.id)
-        if waiting is not None:
-            waiting.params = params
-            if final:
-                waiting.not_before = now
-            continue
-        enqueue(session, chat_id=post.chat_id, thread_id=post.thread_id, kind=kind,
-                params=params, now=now, ref=ref, edit_of=post.id,
-                not_before=now if final else now + delay)
+    found, waiting = await posted(session, [ref], (kind,))
+    rows, changes = edits(found[ref], waiting, kind=kind, params=params, now=now,
+                          not_before=now if final else now + delay)
+    await enqueue_many(session, rows)
+    await set_params(session, changes, not_before=now if final else None)

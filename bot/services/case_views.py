@@ -211,8 +211,8 @@ _CARD_KINDS = (("case_card", False), ("case_neighbours", True))
 
 
 async def card_posts(session: AsyncSession, case_ids: list[int]) -> CardPosts:
-    return CardPosts(*await case_batch_repo.card_posts(session, [ref(c) for c in case_ids],
-                                                  tuple(k for k, _ in _CARD_KINDS)))
+    return CardPosts(*await outbox_repo.posted(session, [ref(c) for c in case_ids],
+                                               tuple(k for k, _ in _CARD_KINDS)))
 
 
 def card_refreshes(view: CaseView, now: datetime, posts: CardPosts,
@@ -222,17 +222,11 @@ def card_refreshes(view: CaseView, now: datetime, posts: CardPosts,
     state instead of another edit being queued: (new rows, (waiting row, params))."""
     rows, changes = [], []
     for kind, anonymous in _CARD_KINDS:
-        params = card_params(view, anonymous=anonymous)
-        for post in posts.posts.get(ref(view.id), ()):
-            if post.kind != kind:
-                continue
-            waiting = posts.waiting.get(post.id)
-            if waiting is not None:
-                changes.append((waiting, params))
-            else:
-                rows.append(outbox_repo.row(chat_id=post.chat_id, thread_id=post.thread_id,
-                                            kind=kind, params=params, now=now,
-                                            ref=ref(view.id), edit_of=post.id))
+        new, waiting = outbox_repo.edits(posts.posts.get(ref(view.id), []), posts.waiting,
+                                         kind=kind, params=card_params(view, anonymous=anonymous),
+                                         now=now)
+        rows += new
+        changes += waiting
     return rows, changes
 
 
