@@ -30,6 +30,7 @@ from bot.outbox import OutboxSender
 from bot.pacer import Pacer
 from bot.routing import build_router
 from bot.scheduler import Sweeper, make_scheduler
+from bot.services.report_filing import ReportDesk
 from bot.services.sweeper import SweepConfig, default_tasks
 from bot.transport import PacingMiddleware
 from bot.ui.i18n import make_i18n
@@ -117,6 +118,7 @@ def build_app(settings: Settings, clock: Clock | None = None, *,
     dp["settings"] = settings
     dp["clock"] = clock
     dp["i18n"] = i18n
+    dp["report_desk"] = ReportDesk(db, clock)
     scheduler = make_scheduler(sweeper, db, clock, settings.sweep_interval)
     app = App(settings, clock, db, i18n, bot, dp, pacer, sender, sweeper, scheduler)
     dp.startup.register(app.start_background)

@@ -18,13 +18,8 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.domain.cases import MAX_PHOTOS, Place
 from bot.services import ServiceError, UnitOfWork
-from bot.services.reports import (
-    ReportDraft,
-    check_description,
-    find_similar,
-    start_report,
-    submit_report,
-)
+from bot.services.report_filing import ReportDesk
+from bot.services.reports import ReportDraft, check_description, find_similar, start_report
 from bot.ui import report_screens as screens
 from bot.ui.case_callbacks import REPORT_LINK, ReportCB
 from bot.ui.case_status import status_card
@@ -212,11 +207,11 @@ async def on_share(query: CallbackQuery, state: FSMContext) -> None:
 
 
 async def on_submit(query: CallbackQuery, state: FSMContext, uow: UnitOfWork,
-                    locale: str) -> None:
+                    report_desk: ReportDesk, locale: str) -> None:
     """Submits the case; the resident gets its number and status card."""
     data = await state.get_data()
     try:
-        view = await submit_report(uow, query.from_user.id, draft_of(data))
+        view = await report_desk.submit(uow, query.from_user.id, draft_of(data))
     except ServiceError as error:
         await query.answer(describe(error), show_alert=True)
         return

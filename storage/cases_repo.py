@@ -97,14 +97,11 @@ _REPORT_INPUTS = (
                      _group.c.purpose == bindparam("neighbours")))))))
     .where(_home.c.id == bindparam("household_id"))
     .order_by(_group.c.id))
-_CASE_COLUMNS = [c.key for c in _cases.columns if c.key not in ("id", "number")]
-# The number is taken inside the INSERT: no round trip, and the narrowest window for two
-# reports of one community at once on PostgreSQL (the unique constraint refuses the second).
-_INSERT_CASE = (insert(_cases)
-                .values(number=select(func.coalesce(func.max(_cases.c.number), 0) + 1)
-                        .where(_cases.c.community_id == bindparam("numbering"))
-                        .scalar_subquery())
-                .returning(_cases.c.id, _cases.c.number))
+_CASE_COLUMNS = [c.key for c in _cases.columns if c.key != "id"]
+_INSERT_CASES = insert(_cases).returning(_cases.c.id, sort_by_parameter_order=True)
+_LAST_NUMBERS = (select(_cases.c.community_id, func.max(_cases.c.number))
+                 .where(_cases.c.community_id.in_(bindparam("ids", expanding=True)))
+                 .group_by(_cases.c.community_id))
 
 
 async def report_inputs(session: AsyncSession, user_id: int, household_id: int,
@@ -137,13 +134,19 @@ def units_read(inputs: Any) -> dict[int, str]:
     return names
 
 
-async def insert_case(session: AsyncSession, values: dict[str, Any]) -> tuple[int, int]:
-    """Inserts a case (every column but the id and number) numbered next in its
-    community; returns (id, number)."""
-    row = (await session.execute(_INSERT_CASE, {
-        **{key: values.get(key) for key in _CASE_COLUMNS},
-        "numbering": values["community_id"]})).one()
-    return row[0], row[1]
+async def next_numbers(session: AsyncSession, community_ids: set[int]) -> dict[int, int]:
+    """The number the next case of each community gets (1 for its first). Numbers are
+    taken in the inserting transaction; on PostgreSQL two processes may take the same one,
+    and the unique constraint refuses the second (`storage.group_commit` runs it again)."""
+    last = dict((await session.execute(_LAST_NUMBERS, {"ids": list(community_ids)})).all())
+    return {c: (last.get(c) or 0) + 1 for c in community_ids}
+
+
+async def insert_cases(session: AsyncSession, cases: list[dict[str, Any]]) -> list[int]:
+    """Inserts cases (every column but the id) in one statement; returns their ids, in
+    order."""
+    rows = [{key: values.get(key) for key in _CASE_COLUMNS} for values in cases]
+    return list((await session.execute(_INSERT_CASES, rows)).scalars())
 
 
 async def similar_open(session: AsyncSession, building_id: int, category_id: int,

@@ -12,7 +12,8 @@ import pytest
 from bot.app import App
 from bot.domain.clock import FrozenClock
 from bot.services.communities import run_daily_jobs
-from bot.services.reports import ReportDraft, start_report, submit_report
+from bot.services.report_filing import submit_report
+from bot.services.reports import ReportDraft, start_report
 from storage import Database, UnitOfWork
 from tests.builders import make_group, make_resident, make_role, make_roster
 from tests.conftest import ADMIN_ID

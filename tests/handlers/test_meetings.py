@@ -13,7 +13,8 @@ from sqlalchemy import select
 from bot.app import App
 from bot.domain.clock import FrozenClock
 from bot.services.meeting_close import sweep_meetings
-from bot.services.reports import ReportDraft, start_report, submit_report
+from bot.services.report_filing import submit_report
+from bot.services.reports import ReportDraft, start_report
 from bot.services.roles_admin import grant_role
 from bot.ui import meeting_render  # noqa: F401  (registers the meeting renderers)
 from bot.ui.meeting_callbacks import AvailabilityCB

@@ -13,7 +13,8 @@ from bot.app import App
 from bot.domain.clock import FrozenClock
 from bot.domain.roster_files import parse_csv
 from bot.services.motions import MotionDraft, create_motion
-from bot.services.reports import ReportDraft, start_report, submit_report
+from bot.services.report_filing import submit_report
+from bot.services.reports import ReportDraft, start_report
 from bot.services.roles_admin import grant_role
 from bot.ui.motion_callbacks import MotionCB
 from storage import Database, UnitOfWork

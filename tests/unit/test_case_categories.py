@@ -25,7 +25,8 @@ from bot.services.case_categories import (
     show_category,
 )
 from bot.services.errors import InvalidInput, NotFound, NotPermitted
-from bot.services.reports import ReportDraft, start_report, submit_report
+from bot.services.report_filing import submit_report
+from bot.services.reports import ReportDraft, start_report
 from storage import Database, UnitOfWork
 from storage.models import AuditEntry, OutboxMessage
 from tests.builders import make_group, make_resident, make_role, make_roster

@@ -15,7 +15,8 @@ from bot.services.case_actions import act_on_case, rate_case
 from bot.services.case_stats import case_stats, weekly_digest_due
 from bot.services.communities import run_daily_jobs
 from bot.services.errors import NotPermitted
-from bot.services.reports import ReportDraft, start_report, submit_report
+from bot.services.report_filing import submit_report
+from bot.services.reports import ReportDraft, start_report
 from bot.ui import case_stats_render
 from bot.ui.case_charts import stats_chart
 from bot.ui.i18n import make_i18n

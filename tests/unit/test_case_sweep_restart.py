@@ -16,7 +16,8 @@ from bot.domain.clock import FrozenClock
 from bot.services import case_sweep
 from bot.services.case_sweep import sweep_cases
 from bot.services.case_views import card_params, case_view
-from bot.services.reports import ReportDraft, start_report, submit_report
+from bot.services.report_filing import submit_report
+from bot.services.reports import ReportDraft, start_report
 from bot.services.sweeper import sweep
 from storage import Database, UnitOfWork
 from storage.case_models import Case, CaseEvent

@@ -21,7 +21,8 @@ from bot.services.decisions import (
     sweep_decisions,
 )
 from bot.services.errors import InvalidInput, NotFound, NotPermitted
-from bot.services.reports import ReportDraft, ensure_defaults, start_report, submit_report
+from bot.services.report_filing import submit_report
+from bot.services.reports import ReportDraft, ensure_defaults, start_report
 from storage import Database, UnitOfWork, cases_repo, roster_repo
 from storage.case_models import CaseEvent
 from storage.deliberation_models import (

@@ -15,7 +15,8 @@ from bot.services.errors import InvalidInput, NotPermitted
 from bot.services.meeting_agenda import agenda_sources
 from bot.services.meeting_close import choose_time, post_minutes, sweep_meetings
 from bot.services.meetings import create_meeting, set_availability
-from bot.services.reports import ReportDraft, start_report, submit_report
+from bot.services.report_filing import submit_report
+from bot.services.reports import ReportDraft, start_report
 from bot.services.surveys import surveys_created_by
 from storage import Database, UnitOfWork
 from storage.case_models import CaseEvent

@@ -21,13 +21,8 @@ from bot.services.case_actions import (
 from bot.services.case_sweep import sweep_cases
 from bot.services.case_views import case_view
 from bot.services.errors import InvalidInput, NotFound, NotPermitted
-from bot.services.reports import (
-    ReportDraft,
-    find_similar,
-    start_report,
-    submit_report,
-    support_case,
-)
+from bot.services.report_filing import submit_report
+from bot.services.reports import ReportDraft, find_similar, start_report, support_case
 from storage import Database, UnitOfWork, cases_repo, roster_repo
 from storage.case_models import Case, CaseEvent
 from storage.models import Household, OutboxMessage
