@@ -48,6 +48,7 @@ _home, _resident, _category, _body = (Household.__table__.alias("home"),
                                       Resident.__table__.alias("resident"),
                                       Category.__table__.alias("category"),
                                       Body.__table__.alias("body"))
+_above = Body.__table__.alias("above")  # the next body up the chain
 _community, _user = Community.__table__.alias("community"), User.__table__.alias("reporter")
 _building = Unit.__table__.alias("building")
 _FLOOR = [Unit.__table__.alias(f"floor{n}") for n in range(4)]  # the floor and above it
@@ -63,6 +64,9 @@ _REPORT_INPUTS = (
            _body.c.id.label("body_id"), _body.c.key.label("body_key"),
            _body.c.role.label("body_role"), _body.c.level.label("body_level"),
            _body.c.name.label("body_name"), _body.c.group_id.label("body_group_id"),
+           *[c.label(f"above_{c.key}") for c in (_above.c.id, _above.c.key, _above.c.role,
+                                                 _above.c.level, _above.c.name,
+                                                 _above.c.group_id)],
            _community.c.timezone, _user.c.id.label("user_id"), _user.c.first_name,
            _user.c.username, _building.c.path.label("building_path"),
            _building.c.name.label("building_name"), _FLOOR[0].c.path.label("floor_path"),
@@ -82,6 +86,8 @@ _REPORT_INPUTS = (
                               _category.c.active.is_(True)))
         .join(_body, _body.c.id == _category.c.body_id)
         .join(_community, _community.c.id == _home.c.community_id)
+        .outerjoin(_above, and_(_above.c.community_id == _home.c.community_id,
+                                _above.c.level == _body.c.level + 1))
         .outerjoin(_user, _user.c.id == bindparam("user_id"))
         .outerjoin(_building, _building.c.id == _home.c.building_id)
         .outerjoin(_FLOOR[0], _FLOOR[0].c.id == _home.c.floor_id)
@@ -109,8 +115,9 @@ async def report_inputs(session: AsyncSession, user_id: int, household_id: int,
                         ) -> tuple[Any, list[Any]]:
     """Everything a new report needs, in one query: the household if the user is its
     verified resident, the category if it is an active one of its community, the body
-    responsible, the community's timezone, the reporter's name, the household's floor and
-    building with the units above them (their names, for the place's label), and — like
+    responsible and the one above it, the community's timezone, the reporter's name, the
+    household's floor and building with the units above them (their names, for the
+    place's label), and — like
     `active_groups`, oldest first — the groups where the body may hear of it and the
     community's groups of purpose `neighbours`. (None, []) when any of it is refused."""
     rows = (await session.execute(_REPORT_INPUTS, {

@@ -8,9 +8,10 @@ sweep after any downtime does each missed step once and a repeated sweep does no
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from bot.domain.roles import Role
 
@@ -129,6 +130,16 @@ class Sla:
     top_level: int = TOP_LEVEL
 
 
+def sla_of(case: Any) -> Sla:
+    """The clock's view of a case (a Case, or anything with its columns)."""
+    return Sla(status=Status(case.status), acked=case.acked_at is not None,
+               ack_due=case.ack_due, resolve_due=case.resolve_due,
+               ack_window=timedelta(hours=case.ack_hours),
+               resolve_window=timedelta(hours=case.resolve_hours),
+               ack_reminded=case.ack_reminded, resolve_reminded=case.resolve_reminded,
+               level=case.level, base_level=case.base_level, resolved_at=case.resolved_at)
+
+
 @dataclass(frozen=True)
 class Plan:
     """What to do now: `remind` the body ("ack" or "resolve") or not; `mark_reminded` the
@@ -152,6 +163,17 @@ def target_level(sla: Sla, now: datetime) -> int:
     return max(sla.level, min(sla.top_level, sla.base_level + steps))
 
 
+def next_escalation(sla: Sla) -> datetime | None:
+    """When an open case climbs to the next level if nobody acts: at the current phase's
+    deadline, then one window later for each level it already climbed in this phase.
+    None at the top of the chain, and for a case that is not open."""
+    if sla.status not in OPEN or sla.level >= sla.top_level:
+        return None
+    due, window = ((sla.resolve_due, sla.resolve_window) if sla.acked
+                   else (sla.ack_due, sla.ack_window))
+    return due + (sla.level - sla.base_level) * window
+
+
 def plan(sla: Sla, now: datetime) -> Plan:
     """What is due for this case at `now`, and when it next needs a look."""
     if sla.status in FINAL:
@@ -171,8 +193,9 @@ def plan(sla: Sla, now: datetime) -> Plan:
     candidates = []
     if not reminded and mark is None:
         candidates.append(remind_at)
-    if level < sla.top_level:
-        candidates.append(due + (level - sla.base_level) * window)
+    climb = next_escalation(replace(sla, level=level))
+    if climb is not None:
+        candidates.append(climb)
     return Plan(remind=remind, mark_reminded=mark,
                 escalate_to=tuple(range(sla.level + 1, level + 1)),
                 next_due_at=min(candidates) if candidates else None)

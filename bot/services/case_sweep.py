@@ -9,12 +9,12 @@ a restart is redone whole or not at all — never an escalation twice, never one
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.cases import Sla, Status, plan
+from bot.domain.cases import Status, plan, sla_of
 from bot.services.case_views import (
     CardPosts,
     ViewContext,
@@ -29,15 +29,6 @@ from bot.services.case_views import (
 )
 from storage import UnitOfWork, case_batch_repo, cases_repo, outbox_repo
 from storage.case_models import Case
-
-
-def sla_of(case: Case) -> Sla:
-    return Sla(status=Status(case.status), acked=case.acked_at is not None,
-               ack_due=case.ack_due, resolve_due=case.resolve_due,
-               ack_window=timedelta(hours=case.ack_hours),
-               resolve_window=timedelta(hours=case.resolve_hours),
-               ack_reminded=case.ack_reminded, resolve_reminded=case.resolve_reminded,
-               level=case.level, base_level=case.base_level, resolved_at=case.resolved_at)
 
 
 def schedule(case: Case, now: datetime) -> None:

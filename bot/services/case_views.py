@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.cases import Status
+from bot.domain.cases import OPEN, Status, next_escalation, sla_of
 from bot.services.errors import NotFound
 from storage import case_batch_repo, cases_repo, outbox_repo
 from storage.case_models import Body, Case
@@ -72,6 +72,9 @@ class CaseView:
     resolved_at: datetime | None
     rating: int | None
     timeline: tuple[EventView, ...]
+    overdue: bool  # it climbed the chain since the current deadline passed
+    next_escalation: datetime | None  # when it climbs again if nobody acts
+    next_body: Label | None  # where it then goes
 
 
 def ref(case_id: int) -> str:
@@ -141,6 +144,9 @@ def build_view(case: Case, timeline: Sequence[Any], context: ViewContext) -> Cas
                              e.note, e.details) for e in timeline)
     location = ((case.latitude, case.longitude) if case.latitude is not None
                 and case.longitude is not None else None)
+    sla = sla_of(case)
+    climb = next_escalation(sla)
+    above = context.chain.get((case.community_id, case.level + 1)) if climb else None
     return CaseView(
         case.id, case.number, case.community_id, context.timezones[case.community_id],
         context.categories[case.category_id], Label(body.key, body.name),
@@ -148,7 +154,10 @@ def build_view(case: Case, timeline: Sequence[Any], context: ViewContext) -> Cas
         case.place, place_label(case, context), location, tuple(case.photos or ()),
         case.urgent, case.shared, case.supporters, case.reporter_id,
         names.get(case.reporter_id, str(case.reporter_id)), case.created_at, case.ack_due,
-        case.resolve_due, case.acked_at, case.resolved_at, case.rating, events)
+        case.resolve_due, case.acked_at, case.resolved_at, case.rating, events,
+        sla.status in OPEN and case.level > case.base_level,
+        climb if above is not None else None,
+        Label(above.key, above.name) if above is not None else None)
 
 
 async def case_views_for(session: AsyncSession, cases: Sequence[Case],
@@ -185,6 +194,9 @@ def card_params(view: CaseView, *, anonymous: bool = False) -> dict[str, Any]:
         "created_at": view.created_at.isoformat(), "ack_due": view.ack_due.isoformat(),
         "resolve_due": view.resolve_due.isoformat(),
         "acked": view.acked_at is not None, "rating": view.rating,
+        "overdue": view.overdue, "next_escalation": view.next_escalation.isoformat()
+        if view.next_escalation else None,
+        "next_body": view.next_body.json() if view.next_body else None,
         "timeline": [] if anonymous else [
             [e.at.isoformat(), e.kind, e.actor, e.note, e.details] for e in shown],
         "timeline_hidden": 0 if anonymous else len(view.timeline) - len(shown),

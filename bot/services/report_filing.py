@@ -174,9 +174,13 @@ async def _new_case(session: AsyncSession, user_id: int, draft: ReportDraft, inp
     if inputs.user_id is not None:
         names[user_id] = (inputs.first_name or (f"@{inputs.username}" if inputs.username
                                                 else str(user_id)))
+    chain = {(body.community_id, body.level): body}
+    if inputs.above_id is not None:
+        chain[(body.community_id, inputs.above_level)] = BodyRow(
+            inputs.above_id, body.community_id, inputs.above_key, inputs.above_role,
+            inputs.above_level, inputs.above_name, inputs.above_group_id)
     return case, body, ViewContext(
-        {case.community_id: inputs.timezone}, {body.id: body},
-        {(body.community_id, body.level): body},
+        {case.community_id: inputs.timezone}, {body.id: body}, chain,
         {case.category_id: Label(inputs.category_key, inputs.category_name)}, names,
         {inputs.id: (inputs.floor_id, inputs.room)},
         await _labels(session, inputs, inputs.floor_id if at_home else inputs.building_id))

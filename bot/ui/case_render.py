@@ -73,6 +73,25 @@ def timeline_lines(params: dict[str, Any], ctx: RenderContext) -> list[str]:
     return lines
 
 
+def deadline_lines(params: dict[str, Any], ctx: RenderContext) -> list[str]:
+    """The deadlines of an open case; once it has climbed the chain, the deadline that
+    passed and when it climbs again if nobody acts."""
+    overdue = params.get("overdue", False)
+    lines = []
+    if not params["acked"]:
+        text = (_("⚠️ Accept deadline passed: {deadline}") if overdue
+                else _("⏱ Accept by {deadline}"))
+        lines.append(text.format(deadline=_when(params, "ack_due", ctx)))
+    text = (_("⚠️ Resolve deadline passed: {deadline}") if overdue and params["acked"]
+            else _("⏱ Resolve by {deadline}"))
+    lines.append(text.format(deadline=_when(params, "resolve_due", ctx)))
+    if overdue and params.get("next_escalation"):
+        lines.append(_("⏫ If nobody acts, it goes to {body} at {time}").format(
+            body=body_name(params["next_body"]),
+            time=_when(params, "next_escalation", ctx)))
+    return lines
+
+
 def card_text(params: dict[str, Any], ctx: RenderContext) -> str:
     lines = []
     if params.get("escalated"):
@@ -90,11 +109,7 @@ def card_text(params: dict[str, Any], ctx: RenderContext) -> str:
         lines.append(_("Escalated to: {body}").format(body=body_name(params["level_body"])))
     lines.append(_("Status: {status}").format(status=status_name(params["status"])))
     if params["status"] in OPEN:
-        if not params["acked"]:
-            lines.append(_("⏱ Accept by {deadline}").format(
-                deadline=_when(params, "ack_due", ctx)))
-        lines.append(_("⏱ Resolve by {deadline}").format(
-            deadline=_when(params, "resolve_due", ctx)))
+        lines += deadline_lines(params, ctx)
     if params.get("supporters"):
         lines.append(_("👥 Neighbours affected too: {count}").format(
             count=fmt.number(params["supporters"], ctx.locale)))

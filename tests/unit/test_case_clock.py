@@ -9,6 +9,7 @@ from bot.domain.cases import (
     Candidate,
     Sla,
     Status,
+    next_escalation,
     plan,
     priority,
     rank_similar,
@@ -53,6 +54,17 @@ def test_an_overdue_ack_escalates_one_level_and_waits_a_window_for_the_next():
     assert step.escalate_to == (2,)
     assert step.next_due_at == T0 + 8 * H
     assert plan(sla(ack_reminded=True, level=2), T0 + 5 * H).escalate_to == ()
+
+
+def test_the_next_escalation_is_the_deadline_then_one_window_per_level_climbed():
+    assert next_escalation(sla()) == T0 + 4 * H
+    assert next_escalation(sla(level=2)) == T0 + 8 * H
+    assert next_escalation(sla(level=3)) == T0 + 12 * H
+    # Accepted at level 2: the resolve phase starts from there.
+    assert next_escalation(sla(acked=True, level=2, base_level=2)) == T0 + 72 * H
+    assert next_escalation(sla(acked=True, level=3, base_level=2)) == T0 + 144 * H
+    assert next_escalation(sla(level=4)) is None  # the top: nobody above
+    assert next_escalation(sla(status=Status.RESOLVED)) is None
 
 
 def test_after_downtime_each_missed_level_is_reached_once_and_the_reminder_is_skipped():

@@ -65,6 +65,8 @@ CARD = {"case_id": 7, "number": 27, "timezone": "Asia/Shanghai",
         "supporters": 3, "reporter": "Ann", "created_at": "2026-12-01T01:00:00+00:00",
         "ack_due": "2026-12-01T05:00:00+00:00", "resolve_due": "2026-12-04T01:00:00+00:00",
         "acked": False, "rating": None, "photos": ["PHOTO"], "escalated": True,
+        "overdue": True, "next_escalation": "2026-12-01T09:00:00+00:00",
+        "next_body": ["residents_committee", None],
         "timeline": [["2026-12-01T01:00:00+00:00", "submitted", "Ann", None, {}],
                      ["2026-12-01T05:00:00+00:00", "escalated", None, None,
                       {"from_level": 1, "to_level": 2}]], "timeline_hidden": 0}
@@ -75,12 +77,22 @@ def test_case_card_for_the_body_it_was_escalated_to():
     lines = rendered.text.splitlines()
     assert lines[0] == "⏫ Escalated to you: Property management has not acted in time."
     assert "Escalated to: Owners' committee" in lines
-    assert any(line.startswith("⏱ Accept by Dec 1, 2026, 1:00") for line in lines)
+    assert any(line.startswith("⚠️ Accept deadline passed: Dec 1, 2026, 1:00")
+               for line in lines)
+    assert any(line.startswith("⏫ If nobody acts, it goes to Residents' committee at "
+                               "Dec 1, 2026, 5:00") for line in lines)
     assert "⬆️ Priority raised: several neighbours are affected." in lines
     assert lines[-1] == "• Dec 1 13:00 escalated (overdue)"
     assert rendered.photo_ids == ("PHOTO",)
     buttons = [b for row in rendered.reply_markup.inline_keyboard for b in row]
     assert buttons[0].callback_data == "v1case:accept:7:0"
     assert buttons[-1].url == "https://t.me/zhongyi_bot?start=cx_7"
+    zh = render(I18N, "case_card", CARD, "zh_CN").text
+    assert "⏫ 如无人处理，将于 2026年12月1日 17:00 转至居委会" in zh
+    # A card queued before these lines existed still renders its deadlines.
+    old = {k: v for k, v in CARD.items() if k not in ("overdue", "next_escalation",
+                                                     "next_body")}
+    lines = render(I18N, "case_card", old, "en").text.splitlines()
+    assert any(line.startswith("⏱ Accept by Dec 1, 2026, 1:00") for line in lines)
     closed = render(I18N, "case_card", {**CARD, "status": "closed", "rating": 4}, "zh_CN")
     assert closed.reply_markup is None

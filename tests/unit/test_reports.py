@@ -243,6 +243,13 @@ async def test_an_overdue_case_escalates_once_even_when_the_sweep_is_repeated(
     escalated = [m for m in await outbox(db, "case_card") if m.params.get("escalated")]
     assert [m.chat_id for m in escalated] == [COMMITTEE_CHAT]
     assert [t[1] for t in escalated[0].params["timeline"]] == ["submitted", "escalated"]
+    # The card says the deadline passed, and when and where it climbs next.
+    assert escalated[0].params["overdue"] is True
+    assert escalated[0].params["next_escalation"] == (view.ack_due + timedelta(hours=4)
+                                                      ).isoformat()
+    assert escalated[0].params["next_body"] == ["residents_committee", None]
+    assert view.overdue is False
+    assert view.next_escalation == view.ack_due
     # The owners' committee may act now, and the escalation stops once resolved.
     await act_on_case(UnitOfWork(db, clock), user_id=OWNERS, case_id=view.id,
                       action="resolve", note="已修")
