@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, and_, case, delete, distinct, func, or_, select
+from sqlalchemy import Select, and_, case, delete, distinct, func, insert, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -171,6 +171,43 @@ async def replace_ballot(session: AsyncSession, survey_id: int, key: str, source
     if answers:
         await session.execute(Answer.__table__.insert(),
                               [{"ballot_id": ballot.id, **a} for a in answers])
+
+
+#: An anonymous ballot's key is 64 hex digits; re-inserted, its first digit is moved out of
+#: the hex range, so the copy and the original can be told apart and matched one to one.
+_MOVED = dict(zip("0123456789abcdef", "ghijklmnopqrstuv", strict=True))
+
+
+def _moved(key: Any) -> Any:
+    return case(_MOVED, value=func.substr(key, 1, 1), else_="~") + func.substr(key, 2)
+
+
+async def shuffle_ballots(session: AsyncSession, survey_id: int) -> None:
+    """Re-inserts a survey's ballots, with their answers, in random order: once the salt
+    is wiped, neither a ballot's row id nor its answers' ids tell when it was cast (and so,
+    next to the participation rows, whose it was). Done in the database: five statements."""
+    ballots, answers = Ballot.__table__, Answer.__table__
+    last = await session.scalar(select(func.coalesce(func.max(ballots.c.id), 0)))
+    await session.execute(insert(ballots).from_select(
+        ["survey_id", "ballot_key", "source", "at"],
+        select(ballots.c.survey_id, _moved(ballots.c.ballot_key), ballots.c.source,
+               ballots.c.at).where(ballots.c.survey_id == survey_id)
+        .order_by(func.random())))
+    old, new = ballots.alias("old"), ballots.alias("new")
+    await session.execute(insert(answers).from_select(
+        ["ballot_id", "question_id", "option_id", "rating", "text"],
+        select(new.c.id, answers.c.question_id, answers.c.option_id, answers.c.rating,
+               answers.c.text)
+        .join(old, old.c.id == answers.c.ballot_id)
+        .join(new, and_(new.c.survey_id == old.c.survey_id, new.c.id > literal(last),
+                        new.c.ballot_key == _moved(old.c.ballot_key)))
+        .where(old.c.survey_id == survey_id, old.c.id <= last)
+        .order_by(new.c.id, answers.c.id)))
+    originals = select(ballots.c.id).where(ballots.c.survey_id == survey_id,
+                                           ballots.c.id <= last)
+    await session.execute(delete(answers).where(answers.c.ballot_id.in_(originals)))
+    await session.execute(delete(ballots).where(ballots.c.survey_id == survey_id,
+                                                ballots.c.id <= last))
 
 
 async def drop_ballot(session: AsyncSession, survey_id: int, key: str) -> None:

@@ -2,8 +2,9 @@
 every group in scope receives, reminders, and the committee's export.
 
 Every figure comes from GROUP BY queries; the results are kept as a snapshot with the
-survey. Closing wipes an anonymous survey's salt, so its ballots can no longer be tied to
-anyone; free-text answers go only to the creator and the committee groups.
+survey. Closing wipes an anonymous survey's salt and re-inserts its ballots in random
+order, so they can no longer be tied to anyone; free-text answers go only to the creator
+and the committee groups.
 """
 
 from __future__ import annotations
@@ -87,6 +88,8 @@ async def _close(session: Any, survey: Survey, now: datetime) -> int:
     """Closes one survey and queues its results; returns the number of groups told."""
     results = await compute_results(session, survey)
     survey.status, survey.closed_at, survey.salt, survey.results = "closed", now, None, results
+    if survey.anonymous:
+        await surveys_repo.shuffle_ballots(session, survey.id)
     community = await groups_repo.community_of(session, survey.community_id)
     paths = await surveys_repo.scope_paths(session, survey.id)
     groups = await surveys_repo.groups_in_scope(session, survey.community_id, paths)

@@ -20,11 +20,11 @@ from bot.services.answering import (
 )
 from bot.services.errors import InvalidInput, NotPermitted
 from bot.services.roles_admin import grant_role
-from bot.services.survey_close import close_survey, send_due_reminders
+from bot.services.survey_close import close_survey, compute_results, send_due_reminders
 from bot.services.surveys import get_survey, publish_survey
 from bot.services.sweeper import SweepConfig, default_tasks, sweep
-from storage import UnitOfWork
-from storage.models import Ballot, OutboxMessage, Survey
+from storage import UnitOfWork, surveys_repo
+from storage.models import Answer, Ballot, OutboxMessage, Question, Survey
 from tests.builders import make_group, make_resident, make_roster, make_user
 
 ADMIN, CONTACT = 1, 2
@@ -216,6 +216,49 @@ async def test_anonymous_ballots_cannot_be_traced_after_closing(db, clock, world
     async with db.reading() as session:
         stamps = set((await session.execute(select(Ballot.at))).scalars())
     assert stamps == {survey.created_at}
+
+
+async def ballots_with_answers(db) -> list[tuple[int, list[tuple]]]:
+    async with db.reading() as session:
+        rows = (await session.execute(
+            select(Ballot.id, Answer.question_id, Answer.option_id, Answer.rating,
+                   Answer.text).join(Answer, Answer.ballot_id == Ballot.id)
+            .order_by(Ballot.id, Answer.id))).all()
+    ballots: dict[int, list[tuple]] = {}
+    for ballot_id, *answer_values in rows:
+        ballots.setdefault(ballot_id, []).append(tuple(answer_values))
+    return list(ballots.items())
+
+
+async def test_closing_an_anonymous_survey_reinserts_its_ballots_whole(db, clock, world):
+    survey_id = await publish(db, clock, world, anonymous=True)
+    await answer(db, clock, 11, survey_id, 0, (0, 2), rating=4, text="电梯太吵")
+    await answer(db, clock, 13, survey_id, 1, (1,), rating=2)
+    await answer(db, clock, 14, survey_id, 0, (), text="同意")
+    before = await ballots_with_answers(db)
+    await close_survey(UnitOfWork(db, clock), user_id=ADMIN, survey_id=survey_id)
+    after = await ballots_with_answers(db)
+    assert min(ballot_id for ballot_id, _ in after) > max(ballot_id for ballot_id, _ in before)
+    assert sorted(answers for _, answers in after) == sorted(answers for _, answers in before)
+    async with db.reading() as session:
+        survey = await session.get(Survey, survey_id)
+        assert survey.results == await compute_results(session, survey)
+
+
+async def test_shuffled_ballots_no_longer_follow_the_order_they_were_cast(db, clock, world):
+    survey_id = await publish(db, clock, world, anonymous=True)
+    async with UnitOfWork(db, clock) as uow:
+        question = await uow.session.scalar(select(Question.id).where(
+            Question.survey_id == survey_id, Question.kind == "text"))
+        for n in range(40):
+            await surveys_repo.replace_ballot(uow.session, survey_id, f"{n:064x}", "bot",
+                                              clock.now(), [{"question_id": question,
+                                                             "text": str(n)}])
+        await surveys_repo.shuffle_ballots(uow.session, survey_id)
+        await uow.commit()
+    texts = [answers[0][3] for _, answers in await ballots_with_answers(db)]
+    assert sorted(texts, key=int) == [str(n) for n in range(40)]
+    assert texts != [str(n) for n in range(40)]  # 1 chance in 40! of the same order
 
 
 async def test_reminders_once_to_those_missing_and_contacts(db, clock, world):
