@@ -1,13 +1,15 @@
-"""/meeting (private chat): an organizer calls a meeting — topic, agenda, candidate times,
-which groups, until when residents answer — checks the preview and publishes the poll.
+"""/meeting (private chat): an organizer calls a meeting — topic, agenda, place, how long,
+candidate times, which groups, until when residents answer — checks the preview and
+publishes the poll.
 
 Nothing is saved before Publish, the one call to create_meeting; /cancel or ✖️ Cancel
-leaves. The times and the deadline live in meeting_times, the draft in meeting_draft.
+leaves. The place and the length live in meeting_place, the times and the deadline in
+meeting_times, the draft in meeting_draft.
 
 ```mermaid
 flowchart LR
-  start[/meeting] --> community --> topic --> agenda --> times --> scope --> deadline
-  deadline --> preview -- Publish --> published
+  start[/meeting] --> community --> topic --> agenda --> place --> duration --> times
+  times --> scope --> deadline --> preview -- Publish --> published
 ```
 """
 
@@ -32,7 +34,7 @@ from bot.ui.errors import describe
 from bot.ui.filters import NOT_COMMAND, TYPED
 from bot.ui.meeting_callbacks import MeetDraftCB
 from bot.ui.unit_picker import KIND_ICONS
-from conversations import meeting_times
+from conversations import meeting_place, meeting_times
 from conversations.meeting_draft import (
     MeetingSteps,
     chosen,
@@ -150,11 +152,10 @@ async def on_source(query: CallbackQuery, callback_data: MeetDraftCB, state: FSM
     await query.message.edit_text(text, reply_markup=markup)
 
 
-async def on_agenda_done(query: CallbackQuery, state: FSMContext, clock: Clock,
-                         locale: str) -> None:
+async def on_agenda_done(query: CallbackQuery, state: FSMContext) -> None:
     await query.answer()
     await query.message.edit_reply_markup(reply_markup=None)
-    await meeting_times.ask_day(query.message, state, clock, locale)
+    await meeting_place.ask_place(query.message, state)
 
 
 async def on_times_done(query: CallbackQuery, state: FSMContext, uow: UnitOfWork) -> None:
@@ -259,6 +260,7 @@ def make_router() -> Router:
     router.callback_query.register(on_source, MeetingSteps.agenda,
                                    MeetDraftCB.filter(F.action.in_({"case", "survey"})))
     router.callback_query.register(on_agenda_done, MeetingSteps.agenda, step("agendadone"))
+    meeting_place.register(router)
     meeting_times.register(router)
     router.callback_query.register(on_times_done, MeetingSteps.times, step("timesdone"))
     router.callback_query.register(on_scope, MeetingSteps.scope,

@@ -2,8 +2,9 @@
 share (keyboards, Cancel, stray messages, the preview's parameters).
 
 The draft is plain JSON, so a flow survives a restart: community, timezone, topic, agenda
-[{text, case, survey}], times [UTC ISO strings], day (the day being picked), scope
-{unit id: label} ("0": the whole community), deadline (UTC ISO).
+[{text, case, survey}], place (None: not decided yet), duration_minutes, times [UTC ISO
+strings], day (the day being picked), scope {unit id: label} ("0": the whole community),
+deadline (UTC ISO). A draft begun before place and duration existed gets none and 2 hours.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.domain.meetings import AgendaDraft, MeetingDraft, MeetingError
+from bot.domain.meetings import DEFAULT_DURATION, AgendaDraft, MeetingDraft, MeetingError
 from bot.services.errors import InvalidInput
 from bot.ui.errors import describe
 from bot.ui.meeting_callbacks import MeetDraftCB
@@ -28,6 +29,8 @@ class MeetingSteps(StatesGroup):
     community = State()
     topic = State()
     agenda = State()
+    place = State()
+    duration = State()
     day = State()
     time = State()
     times = State()
@@ -36,7 +39,7 @@ class MeetingSteps(StatesGroup):
     preview = State()
 
 
-TEXT_STATES = {MeetingSteps.topic.state, MeetingSteps.agenda.state}
+TEXT_STATES = {MeetingSteps.topic.state, MeetingSteps.agenda.state, MeetingSteps.place.state}
 
 
 def keyboard(items: list[tuple[str, MeetDraftCB]], width: int = 1) -> InlineKeyboardMarkup:
@@ -77,14 +80,16 @@ def to_draft(data: dict[str, Any]) -> MeetingDraft:
                      for a in data.get("agenda", [])),
         times=tuple(times_of(data)),
         scope_unit_ids=tuple(int(k) or None for k in data.get("scope", {})),
-        deadline=datetime.fromisoformat(data["deadline"]))
+        deadline=datetime.fromisoformat(data["deadline"]), place=data.get("place"),
+        duration_minutes=data.get("duration_minutes", DEFAULT_DURATION))
 
 
 def preview_params(data: dict[str, Any]) -> dict[str, Any]:
     """The draft shaped like the group post's parameters, to show it as residents will."""
     kinds = [("case" if a.get("case") else "survey" if a.get("survey") else "text")
              for a in data.get("agenda", [])]
-    return {"meeting_id": 0, "topic": data["topic"], "place": None,
+    return {"meeting_id": 0, "topic": data["topic"], "place": data.get("place"),
+            "duration_minutes": data.get("duration_minutes", DEFAULT_DURATION),
             "timezone": data["timezone"], "status": "polling", "chosen": None,
             "starts_at": None, "deadline": data["deadline"],
             "agenda": [[a["text"], k] for a, k in zip(data.get("agenda", []), kinds,

@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from bot.domain.meetings import DEFAULT_DURATION
 from storage.models import Base
 
 
@@ -35,6 +36,8 @@ class Meeting(Base):
     creator_id: Mapped[int] = mapped_column(BigInteger)
     topic: Mapped[str] = mapped_column(String(200))
     place: Mapped[str | None] = mapped_column(String(200))
+    duration_minutes: Mapped[int] = mapped_column(
+        Integer, default=DEFAULT_DURATION, server_default=str(DEFAULT_DURATION))
     status: Mapped[str] = mapped_column(String(10))  # polling | scheduled | held
     deadline: Mapped[datetime]
     slot_id: Mapped[int | None] = mapped_column(Integer)

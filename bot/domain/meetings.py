@@ -15,12 +15,14 @@ from enum import StrEnum
 
 MIN_TIMES, MAX_TIMES = 2, 8
 TOPIC_MAX = 200
+PLACE_MAX = 100
 AGENDA_MAX = 10
 ITEM_MAX = 300
 MINUTES_MAX = 3000
 OUTCOME_MAX = 800
-#: Length of the calendar entry: the tables keep when a meeting starts, not when it ends.
-MEETING_LENGTH = timedelta(hours=2)
+#: How long a meeting may last, in minutes (one button each); it ends the calendar entry.
+DURATIONS = (60, 90, 120, 180)
+DEFAULT_DURATION = 120
 BEFORE_24H, BEFORE_1H = timedelta(hours=24), timedelta(hours=1)
 
 
@@ -56,6 +58,7 @@ class MeetingDraft:
     scope_unit_ids: tuple[int | None, ...]
     deadline: datetime
     place: str | None = None
+    duration_minutes: int = DEFAULT_DURATION
 
 
 def check_time(moment: datetime, chosen: Sequence[datetime], now: datetime) -> None:
@@ -103,8 +106,13 @@ def check_text(text: str, limit: int, code: str) -> str:
 
 
 def check_draft(draft: MeetingDraft, now: datetime) -> tuple[datetime, ...]:
-    """Checks the whole draft; returns its candidate times, sorted."""
+    """Checks the whole draft; returns its candidate times, sorted. A blank place is none."""
     check_text(draft.topic, TOPIC_MAX, "meeting_topic")
+    place = (draft.place or "").strip()
+    if place:
+        check_text(place, PLACE_MAX, "meeting_place")
+    if draft.duration_minutes not in DURATIONS:
+        raise MeetingError("meeting_duration")
     if len(draft.agenda) > AGENDA_MAX:
         raise MeetingError("meeting_agenda_too_long", limit=AGENDA_MAX)
     for item in draft.agenda:

@@ -61,6 +61,7 @@ class MeetingView:
     creator_id: int
     topic: str
     place: str | None
+    duration_minutes: int
     status: str
     deadline: datetime
     timezone: str
@@ -106,8 +107,8 @@ async def view_of(session: AsyncSession, meeting: Meeting) -> MeetingView:
     agenda = tuple(AgendaView(a.text, a.case_id, a.survey_id)
                    for a in await meetings_repo.agenda(session, meeting.id))
     return MeetingView(meeting.id, meeting.community_id, meeting.creator_id, meeting.topic,
-                       meeting.place, meeting.status, as_utc(meeting.deadline),
-                       community.timezone, meeting.slot_id,
+                       meeting.place, meeting.duration_minutes, meeting.status,
+                       as_utc(meeting.deadline), community.timezone, meeting.slot_id,
                        as_utc(meeting.starts_at) if meeting.starts_at else None, agenda,
                        slots, meeting.minutes, meeting.outcome)
 
@@ -115,7 +116,8 @@ async def view_of(session: AsyncSession, meeting: Meeting) -> MeetingView:
 def base_params(view: MeetingView) -> dict[str, Any]:
     """What every message about the meeting needs (rendered in each reader's language)."""
     return {"meeting_id": view.id, "topic": view.topic, "place": view.place,
-            "timezone": view.timezone, "agenda": [[a.text, a.kind] for a in view.agenda],
+            "duration_minutes": view.duration_minutes, "timezone": view.timezone,
+            "agenda": [[a.text, a.kind] for a in view.agenda],
             "starts_at": view.starts_at.isoformat() if view.starts_at else None}
 
 
@@ -158,8 +160,9 @@ async def create_meeting(uow: UnitOfWork, *, creator_id: int, community_id: int,
         agenda = await agenda_rows(session, community_id, draft)
         meeting = Meeting(community_id=community_id, creator_id=creator_id,
                           topic=draft.topic.strip(), place=(draft.place or "").strip() or None,
-                          status="polling", deadline=draft.deadline, reminded_24h=False,
-                          reminded_1h=False, next_due_at=draft.deadline, created_at=now)
+                          duration_minutes=draft.duration_minutes, status="polling",
+                          deadline=draft.deadline, reminded_24h=False, reminded_1h=False,
+                          next_due_at=draft.deadline, created_at=now)
         session.add(meeting)
         await session.flush()
         for unit_id in dict.fromkeys(draft.scope_unit_ids):

@@ -18,6 +18,12 @@ def meeting_messages(d: dict[str, Any]) -> dict[str, Callable[[], str]]:
         "meeting_topic_too_long": lambda: _(
             "That topic is {length} characters long; the limit is {limit}. Please send a "
             "shorter one.").format(length=d.get("length"), limit=d.get("limit")),
+        "meeting_place_empty": lambda: _(
+            "The place cannot be empty. Please type it, or press “No place yet”."),
+        "meeting_place_too_long": lambda: _(
+            "That place is {length} characters long; the limit is {limit}. Please send a "
+            "shorter one.").format(length=d.get("length"), limit=d.get("limit")),
+        "meeting_duration": lambda: _("This button has expired."),
         "meeting_item_empty": lambda: _("An agenda item cannot be empty."),
         "meeting_item_too_long": lambda: _(
             "That agenda item is {length} characters long; the limit is {limit}. Please "

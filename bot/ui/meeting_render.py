@@ -1,23 +1,26 @@
 """Renderers of the meeting messages the outbox sends: the poll in each group (live counts,
 three buttons per candidate time), the chosen time with its calendar file, the reminders,
 the minutes, the creator's notice with buttons to choose another time, and the note to a
-reporter whose case was on the agenda. The /meeting preview uses `poll_text` too.
+reporter whose case was on the agenda. The /meeting preview uses `poll_text` too. The poll,
+the chosen time and the reminders name the place, if there is one, and how long the meeting
+lasts (2 hours for a post queued before there was a choice).
 
 Importing this module registers them with bot.ui.render.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from babel.dates import format_skeleton
+from babel.units import format_unit
 
 from bot.domain.clock import as_utc
-from bot.domain.meetings import MEETING_LENGTH
+from bot.domain.meetings import DEFAULT_DURATION
 from bot.ui import fmt
 from bot.ui.ics import calendar
 from bot.ui.meeting_callbacks import AvailabilityCB, MeetAdminCB
@@ -38,6 +41,15 @@ def slot_label(value: str | datetime, timezone: str, locale: str) -> str:
                           format_skeleton("Hm", local, locale=loc))
 
 
+def duration_label(minutes: int, locale: str) -> str:
+    """How long a meeting lasts, in hours: “1.5 hours” / “1.5小时”."""
+    return format_unit(minutes / 60, "duration-hour", locale=fmt.babel_locale(locale))
+
+
+def duration_of(params: dict[str, Any]) -> int:
+    return int(params.get("duration_minutes", DEFAULT_DURATION))
+
+
 def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
@@ -49,10 +61,12 @@ def agenda_lines(params: dict[str, Any]) -> list[str]:
                             for n, (text, kind) in enumerate(params["agenda"], 1))]
 
 
-def head(params: dict[str, Any]) -> list[str]:
+def head(params: dict[str, Any], locale: str) -> list[str]:
     lines = [_("🗓 Meeting: {topic}").format(topic=params["topic"])]
     if params.get("place"):
         lines.append(_("📍 Place: {place}").format(place=params["place"]))
+    lines.append(_("⏱ Duration: {duration}").format(
+        duration=duration_label(duration_of(params), locale)))
     agenda = agenda_lines(params)
     return lines + ([""] + agenda if agenda else [])
 
@@ -61,7 +75,7 @@ def poll_text(params: dict[str, Any], locale: str) -> str:
     """The group post: the candidate times with ✅ / 🤔 / ❌ counts, and the chosen one once
     answers are closed."""
     tz = params["timezone"]
-    lines = [*head(params), ""]
+    lines = [*head(params, locale), ""]
     polling = params["status"] == "polling"
     if polling:
         lines.append(_("When can you come? Answer for each time by {deadline}.").format(
@@ -100,9 +114,9 @@ def ics_file(params: dict[str, Any]) -> bytes:
     start = moment(params["starts_at"])
     agenda = "\n".join(agenda_lines(params))
     return calendar(uid=f"meeting-{params['meeting_id']}@zhongyi", stamp=moment(
-        params["announced_at"]), start=start, end=start + MEETING_LENGTH,
-        summary=params["topic"], description=agenda, location=params.get("place"),
-        sequence=int(params.get("sequence", 0)))
+        params["announced_at"]), start=start,
+        end=start + timedelta(minutes=duration_of(params)), summary=params["topic"],
+        description=agenda, location=params.get("place"), sequence=int(params.get("sequence", 0)))
 
 
 @renderer("meeting_scheduled")
@@ -111,7 +125,7 @@ def meeting_scheduled(params: dict[str, Any], ctx: RenderContext) -> Rendered:
     first = (_("🔁 New time for the meeting “{topic}”: {when}.") if params.get("changed")
              else _("📅 The meeting “{topic}” will be held on {when}.")).format(
         topic=params["topic"], when=when)
-    lines = [first, *head(params)[1:], "",
+    lines = [first, *head(params, ctx.locale)[1:], "",
              _("Add it to your calendar with the attached file.")]
     return Rendered(clip("\n".join(lines), CAPTION_LIMIT),
                     document=("meeting.ics", ics_file(params)))
@@ -125,7 +139,7 @@ def meeting_reminder(params: dict[str, Any], ctx: RenderContext) -> Rendered:
             if params["before"] == "1h" else
             _("⏰ Reminder: the meeting “{topic}” is coming up on {when}.")).format(
         topic=params["topic"], when=when)
-    return Rendered(clip("\n".join([text, *head(params)[1:]]), MESSAGE_LIMIT))
+    return Rendered(clip("\n".join([text, *head(params, ctx.locale)[1:]]), MESSAGE_LIMIT))
 
 
 @renderer("meeting_minutes")

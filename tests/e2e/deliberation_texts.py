@@ -8,6 +8,12 @@ MEETING_START = ("Let's call a meeting. /cancel stops at any time; nothing is se
 AGENDA = ("Agenda: send each item as a message, or press an open report or a closed survey "
           "below to add it. Press ✅ Done when it is complete.")
 AGENDA_DONE = "✅ Done"
+PLACE = ("Where will the meeting be held? Type the place (up to {limit} characters), e.g. "
+         "“Activity room, ground floor of building 3”, or press “No place yet”.")
+NO_PLACE = "No place yet"
+DURATION = ("How long will the meeting last? Residents will see it in the post and in their "
+            "calendar.")
+USUAL = "{duration} (usual)"
 DAYS = ("Candidate times ({minimum} to {maximum}): choose a day ({timezone} time), or type a "
         "date and time, e.g. 2026-12-05 19:00.")
 TIME = "At what time on {day}? Or type another time, e.g. 19:30."
@@ -30,6 +36,8 @@ PUBLISHED = ("✅ Published! Groups that will show it: {count}. At the deadline 
 
 # -- the poll in the group, the chosen time ---------------------------------------------------
 MEETING = "🗓 Meeting: {topic}"
+PLACE_LINE = "📍 Place: {place}"
+DURATION_LINE = "⏱ Duration: {duration}"
 AGENDA_HEAD = "Agenda:"
 ANSWER_BY = "When can you come? Answer for each time by {deadline}."
 POLL_HINT = ("✅ yes · 🤔 if need be · ❌ no. Press a button of each time's row; press it again "

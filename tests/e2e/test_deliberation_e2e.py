@@ -1,8 +1,9 @@
 """Deliberation end to end, in English and in Chinese: a committee member calls a meeting
-with /meeting — topic, an agenda item, three candidate times, the building, a deadline — and
-publishes the poll; owners answer in the building's group (✅ / 🤔 / ❌, one answer taken back),
-someone without a home is refused; at the deadline the group gets the time most can come to
-with a calendar file, and the committee member the counts. Then a motion under Article 278
+with /meeting — topic, an agenda item, the place, 1.5 hours, three candidate times, the
+building, a deadline — and publishes the poll; owners answer in the building's group (✅ /
+🤔 / ❌, one answer taken back), someone without a home is refused; at the deadline the group
+gets the time most can come to, its place and length, with a calendar file, and the
+committee member the counts. Then a motion under Article 278
 (ordinary matters) for the building's ten homes of different floor areas, one owner holding
 two of them: five owners vote with the group post's buttons (one changes their vote), the
 floor contact records two homes without a phone door to door; at the deadline the group and
@@ -27,6 +28,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from babel import Locale
 from babel.dates import format_date, format_skeleton
+from babel.units import format_unit
 from sqlalchemy import select
 
 from bot.domain.clock import as_utc
@@ -70,6 +72,8 @@ LIVES_IN = {"ann": ("101",), "ben": ("102",), "cat": ("103",), "dan": ("104", "1
 #: The candidate times: (days from today, how the organizer gives the time).
 SLOTS = ((5, "19:00"), (6, "19:30"), (7, "10:00"))
 TYPED = "19:30"  # typed rather than pressed
+#: The lengths offered, in minutes (the usual one says so), and the one chosen.
+DURATIONS, USUAL, DURATION = (60, 90, 120, 180), 120, 90
 #: Availability presses, in order: (owner, candidate time, answer) → the toast's answer.
 AVAILABILITY = (("eve", 3, "y"), ("eve", 3, "y"), ("eve", 3, "m"), ("ann", 1, "y"),
                 ("ann", 2, "y"), ("ben", 2, "y"), ("ben", 3, "n"), ("cat", 1, "m"),
@@ -107,6 +111,7 @@ class Estate:
     building: str
     topic: str
     item: str  # the agenda item
+    place: str  # where the meeting is held
     question: str  # the motion
     progress: str  # property's note at 50%
     done: str  # property's closing note
@@ -129,13 +134,15 @@ def people(base: int, *names: str) -> dict[str, Person]:
 
 EN = Estate("en", "en", ADMIN_EN, "Maple Court", "Maple Garden", "Block A",
             "Repainting the Block A stairwell", "Quotes from two painters",
+            "Block A lobby",
             "Repaint the Block A stairwell", "Walls scraped and primed on floors 1 and 2",
             "All floors repainted; the stairwell is open again",
             Person(7401, "Grace"), Person(7402, "Wang"), Person(7403, "Dora"),
             people(7411, "Ann", "Ben", "Cat", "Dan", "Eve", "Fay"),
             -1_001_892_000_001, -1_001_892_000_002)
 ZH = Estate("zh-hans", "zh_CN", ADMIN_ZH, "和平里社区", "和平小区", "2号楼",
-            "2号楼楼道粉刷", "两家粉刷公司的报价", "粉刷2号楼楼道，费用由公共收益支付",
+            "2号楼楼道粉刷", "两家粉刷公司的报价", "2号楼一楼活动室",
+            "粉刷2号楼楼道，费用由公共收益支付",
             "1、2层墙面已铲除并刷好底漆", "各层均已粉刷完毕，楼道恢复通行",
             Person(7501, "陈主任"), Person(7502, "王师傅"), Person(7503, "李阿姨"),
             people(7511, "张三", "李四", "王五", "赵六", "孙七", "周八"),
@@ -232,6 +239,11 @@ def slot(moment: datetime, locale: str) -> str:
                           format_skeleton("Hm", local, locale=Locale.parse(locale)))
 
 
+def hours(minutes: int, locale: str) -> str:
+    """How long a meeting lasts (“1.5 hours”, “1.5小时”)."""
+    return format_unit(minutes / 60, "duration-hour", locale=Locale.parse(locale))
+
+
 def long_day(moment: datetime, locale: str) -> str:
     """A date as decisions show it (“January 8, 2027”, “2027年1月8日”)."""
     return format_date(moment.astimezone(ZoneInfo(TZ)), "long", locale=Locale.parse(locale))
@@ -281,7 +293,9 @@ def poll(e: Estate, tr: Texts, times: list[datetime], deadline: datetime,
     """The poll as the preview and the group show it: open with the deadline, or decided
     (the chosen time starred and when the meeting is)."""
     loc = e.locale
-    lines = [tr(d.MEETING, topic=e.topic), "", tr(d.AGENDA_HEAD), f"1. {e.item}", ""]
+    lines = [tr(d.MEETING, topic=e.topic), tr(d.PLACE_LINE, place=e.place),
+             tr(d.DURATION_LINE, duration=hours(DURATION, loc)), "", tr(d.AGENDA_HEAD),
+             f"1. {e.item}", ""]
     if chosen is None:
         lines.append(tr(d.ANSWER_BY, deadline=when(deadline, TZ, loc)))
     for n, (moment, (yes, maybe, no)) in enumerate(zip(times, counts, strict=True), 1):
@@ -344,6 +358,13 @@ async def call_meeting(t: Transcript, bot: BotProcess, committee: FakeUser, e: E
     await t.user_says(committee, e.item)
     agenda = await t.bot_buttons(committee, equals="\n".join([tr(d.AGENDA), f"1. {e.item}"]))
     await t.press(committee, agenda, tr(d.AGENDA_DONE))
+    asked = await t.bot_buttons(committee, equals=tr(d.PLACE, limit=100))
+    assert labels(asked) == [tr(d.NO_PLACE), tr(d.CANCEL)]
+    await t.user_says(committee, e.place)
+    asked = await t.bot_buttons(committee, equals=tr(d.DURATION))
+    assert labels(asked) == [tr(d.USUAL, duration=hours(m, loc)) if m == USUAL else
+                             hours(m, loc) for m in DURATIONS] + [tr(d.CANCEL)]
+    await choose(t, committee, asked, hours(DURATION, loc), hours(DURATION, loc))
 
     today = bot.clock().now().astimezone(ZoneInfo(TZ)).date()
     times: list[datetime] = []
@@ -610,14 +631,16 @@ async def test_meeting_motion_and_decision_from_poll_to_done(
     closed = await post_becomes(t, post, poll(e, tr, times, deadline, COUNTS, chosen=CHOSEN))
     assert labels(closed) == [], "no answers once the time is chosen"
     announced = await t.bot_says(group, equals="\n".join([
-        tr(d.SCHEDULED, topic=e.topic, when=when(chosen, TZ, loc)), "", tr(d.AGENDA_HEAD),
-        f"1. {e.item}", "", tr(d.CALENDAR)]))
+        tr(d.SCHEDULED, topic=e.topic, when=when(chosen, TZ, loc)),
+        tr(d.PLACE_LINE, place=e.place), tr(d.DURATION_LINE, duration=hours(DURATION, loc)),
+        "", tr(d.AGENDA_HEAD), f"1. {e.item}", "", tr(d.CALENDAR)]))
     assert announced["document"]["file_name"] == "meeting.ics"
     ics = file_of(server, announced).decode("utf-8").replace("\r\n ", "").split("\r\n")
     start = as_utc(chosen)
     assert f"DTSTART:{start:%Y%m%dT%H%M%SZ}" in ics
-    assert f"DTEND:{start + timedelta(hours=2):%Y%m%dT%H%M%SZ}" in ics
+    assert f"DTEND:{start + timedelta(minutes=DURATION):%Y%m%dT%H%M%SZ}" in ics
     assert f"SUMMARY:{e.topic}" in ics
+    assert f"LOCATION:{e.place}" in ics
     yes, maybe, no = COUNTS[CHOSEN - 1]
     notice = await t.bot_buttons(committee, equals=tr(
         d.CHOSEN_FOR_CREATOR, topic=e.topic, when=slot(chosen, loc), yes=yes, maybe=maybe,

@@ -1,7 +1,8 @@
 """Handler tier: /meeting from the first message to the published poll (a past time and a
-late deadline refused on the way), availability buttons in the group with the live counts
-queued, a voter who is not a verified resident refused, and the creator's /meetings: a
-changed time and the minutes."""
+late deadline refused on the way), the place typed or left open (too long, a sticker and a
+map pin refused) and how long it lasts, availability buttons in the group with the live
+counts queued, a voter who is not a verified resident refused, and the creator's
+/meetings: a changed time and the minutes."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from bot.services.report_filing import submit_report
 from bot.services.reports import ReportDraft, start_report
 from bot.services.roles_admin import grant_role
 from bot.ui import meeting_render  # noqa: F401  (registers the meeting renderers)
-from bot.ui.meeting_callbacks import AvailabilityCB
+from bot.ui.meeting_callbacks import AvailabilityCB, MeetDraftCB
 from bot.ui.render import render
 from storage import Database, UnitOfWork
 from storage.models import OutboxMessage
@@ -31,6 +32,10 @@ LEAD = Person(301, "Li", "en")  # building lead of building 1
 ALICE = Person(302, "Alice", "en")  # owner of 101
 STRANGER = Person(303, "Zhao", "en")  # no home
 GROUP = -100
+PLACE = "3号楼一楼活动室"
+STICKER = {"sticker": {"file_id": "S", "file_unique_id": "uS", "width": 512, "height": 512,
+                       "is_animated": False, "is_video": False, "type": "regular"}}
+PIN = {"location": {"latitude": 31.2304, "longitude": 121.4737}}
 
 
 @pytest.fixture
@@ -57,13 +62,27 @@ async def rows(db: Database, kind: str) -> list[OutboxMessage]:
             OutboxMessage.kind == kind).order_by(OutboxMessage.id))).scalars())
 
 
-async def call_meeting(lead: Chat) -> list[str]:
-    """From /meeting to the preview; 09:00 today (Shanghai) is already past."""
+async def start_meeting(lead: Chat) -> None:
+    """From /meeting to the place: the topic and the agenda."""
     assert "What is the topic?" in (await lead.send("/meeting"))[-1]
     assert "Agenda:" in (await lead.send("Lift for building 1"))[-1]
     assert "1. Costs" in (await lead.send("Costs"))[-1]
     assert "2. #1 The lift stops" in (await lead.press("📋 #1 The lift"))[-1]
-    assert "choose a day (Asia/Shanghai time)" in (await lead.press("✅ Done"))[-1]
+    assert "Where will the meeting be held?" in (await lead.press("✅ Done"))[-1]
+    assert lead.labels() == ["No place yet", "✖️ Cancel"]
+
+
+async def call_meeting(lead: Chat) -> list[str]:
+    """From /meeting to the preview, with a place and 1.5 hours."""
+    await start_meeting(lead)
+    assert "How long will the meeting last?" in (await lead.send(PLACE))[-1]
+    assert lead.labels() == ["1 hour", "1.5 hours", "2 hours (usual)", "3 hours", "✖️ Cancel"]
+    assert (await lead.press("1.5 hours"))[0].endswith("\n\n→ 1.5 hours")
+    return await choose_times(lead)
+
+
+async def choose_times(lead: Chat) -> list[str]:
+    """From the day buttons to the preview; 09:00 today (Shanghai) is already past."""
     assert lead.labels()[:3] == ["Tue, Dec 1", "Wed, Dec 2", "Thu, Dec 3"]
     await lead.press("Tue, Dec 1")
     assert "already passed" in (await lead.press("09:00"))[-1]
@@ -86,7 +105,8 @@ async def test_meeting_from_command_to_published(app: App, fake_session: FakeSes
     assert "Meetings are called by" in (await stranger.send("/meeting"))[-1]
     lead = Chat(app, fake_session, LEAD)
     post, question = await call_meeting(lead)
-    assert post.startswith("🗓 Meeting: Lift for building 1")
+    assert post.startswith(f"🗓 Meeting: Lift for building 1\n📍 Place: {PLACE}\n"
+                           "⏱ Duration: 1.5 hours\n")
     assert "1) Thu, Dec 3 19:00 — ✅ 0 · 🤔 0 · ❌ 0" in post
     assert "by Dec 2, 2026" in post
     assert "(幸福小区 1号楼)" in question
@@ -94,6 +114,30 @@ async def test_meeting_from_command_to_published(app: App, fake_session: FakeSes
     [poll] = await rows(sqlite_db, "meeting_poll")
     assert poll.chat_id == GROUP
     assert poll.params["agenda"][1] == ["#1 The lift stops between floors", "case"]
+    assert (poll.params["place"], poll.params["duration_minutes"]) == (PLACE, 90)
+
+
+async def test_the_place_is_short_text_or_left_open(app: App, fake_session: FakeSession,
+                                                    world, sqlite_db: Database):
+    lead = Chat(app, fake_session, LEAD)
+    await start_meeting(lead)
+    assert "101 characters long; the limit is 100" in (await lead.send("楼" * 101))[-1]
+    assert "cannot be empty" in (await lead.send("   "))[-1]
+    assert "as a text message" in (await lead.send("", **STICKER))[-1]
+    assert "map pin cannot tell" in (await lead.send("", **PIN))[-1]
+    edited, asked = await lead.press("No place yet")
+    assert edited.endswith("\n\n→ No place yet")
+    assert "How long will the meeting last?" in asked
+    await lead.press_data(MeetDraftCB(action="duration", value="45").pack())
+    assert lead.alerts == ["This button has expired."]
+    assert "press one of the buttons" in (await lead.send("2 hours"))[-1]
+    assert "choose a day" in (await lead.press("2 hours (usual)"))[-1]
+    post, _question = await choose_times(lead)
+    assert "📍" not in post
+    assert "⏱ Duration: 2 hours" in post
+    await lead.press("✅ Publish")
+    [poll] = await rows(sqlite_db, "meeting_poll")
+    assert (poll.params["place"], poll.params["duration_minutes"]) == (None, 120)
 
 
 async def test_group_votes_count_live_and_strangers_are_refused(

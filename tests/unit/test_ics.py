@@ -1,6 +1,6 @@
 """The meeting's calendar file: RFC 5545 structure, CRLF line ends, lines folded at 75
 octets without splitting a character, and text escaped — parsed back by a tiny reader —
-and the announcement that carries it."""
+and the announcement that carries it, with the meeting's place and how long it lasts."""
 
 from __future__ import annotations
 
@@ -92,5 +92,24 @@ def test_the_announcement_carries_the_calendar_file():
     assert name == "meeting.ics"
     assert (found["SUMMARY"], found["SEQUENCE"], found["DTSTART"]) == ("Lift", "5",
                                                                         "20261203T110000Z")
+    assert found["DTEND"] == "20261203T130000Z", "a post queued without a duration: 2 hours"
     assert "#3 Broken lift" in unescape(found["DESCRIPTION"])
     assert "LOCATION" not in found
+    assert "📍" not in rendered.text
+
+
+def test_the_announcement_and_its_file_give_the_place_and_the_duration():
+    params = {"meeting_id": 7, "topic": "Lift", "place": "3号楼一楼活动室; 东侧",
+              "duration_minutes": 90, "timezone": "Asia/Shanghai", "agenda": [],
+              "starts_at": START.isoformat(), "announced_at": "2026-12-02T01:00:00+00:00",
+              "sequence": 1, "changed": False}
+    rendered = render(I18N, "meeting_scheduled", params, "en")
+    assert rendered.text.split("\n")[1:3] == ["📍 Place: 3号楼一楼活动室; 东侧",
+                                              "⏱ Duration: 1.5 hours"]
+    found = fields(rendered.document[1])
+    assert (found["DTSTART"], found["DTEND"]) == ("20261203T110000Z", "20261203T123000Z")
+    assert unescape(found["LOCATION"]) == "3号楼一楼活动室; 东侧"
+    assert "1.5小时" in render(I18N, "meeting_scheduled", params, "zh_CN").text
+    hour = fields(render(I18N, "meeting_scheduled", {**params, "duration_minutes": 60},
+                         "en").document[1])
+    assert hour["DTEND"] == "20261203T120000Z"

@@ -1,5 +1,6 @@
 """Meeting polls as services on a real database: creating one posts the poll to the groups
-in scope; who may answer, toggling and live counts; the sweeper closing the poll with the
+in scope, with its place and how long it lasts (2 hours for meetings from before the
+choice); who may answer, toggling and live counts; the sweeper closing the poll with the
 best time and its calendar file, reminders that fire once (also after a downtime), the
 creator's override, and the minutes linked from the agenda's cases."""
 
@@ -8,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from bot.domain.meetings import AgendaDraft, MeetingDraft
 from bot.services.errors import InvalidInput, NotPermitted
@@ -21,6 +22,7 @@ from bot.services.surveys import surveys_created_by
 from storage import Database, UnitOfWork
 from storage.case_models import CaseEvent
 from storage.deliberation_models import Meeting, MeetingSlot
+from storage.migrate import upgrade
 from storage.models import OutboxMessage, Survey
 from tests.builders import make_group, make_resident, make_role, make_roster
 
@@ -122,6 +124,10 @@ async def test_bad_meetings_are_refused(db, clock, estate):
         await create(db, clock, estate, deadline=clock.now() + 50 * H)
     with pytest.raises(InvalidInput, match="meeting_agenda_item"):
         await create(db, clock, estate, agenda=(AgendaDraft(survey_id=999),))
+    with pytest.raises(InvalidInput, match="meeting_place_too_long"):
+        await create(db, clock, estate, place="楼" * 101)
+    with pytest.raises(InvalidInput, match="meeting_duration"):
+        await create(db, clock, estate, duration_minutes=45)
     with pytest.raises(NotPermitted):
         await agenda_sources(UnitOfWork(db, clock), ALICE, estate.community_id)
     assert await outbox(db, "meeting_poll") == []
@@ -180,6 +186,42 @@ async def test_the_sweeper_closes_with_the_best_time_once(db, clock, estate):
     finals = [p for p in await outbox(db, "meeting_poll") if p.edit_of is not None]
     assert {p.params["status"] for p in finals} == {"scheduled"}
     assert all(p.not_before <= clock.now() for p in finals)
+
+
+async def test_the_place_and_the_duration_are_kept_and_announced(db, clock, estate):
+    meeting_id = await create(db, clock, estate, place=" 3号楼一楼活动室 ", duration_minutes=90)
+    meeting = await meeting_row(db, meeting_id)
+    assert (meeting.place, meeting.duration_minutes) == ("3号楼一楼活动室", 90)
+    posts = await outbox(db, "meeting_poll")
+    assert {(p.params["place"], p.params["duration_minutes"]) for p in posts} == {
+        ("3号楼一楼活动室", 90)}
+    clock.advance(24 * H)
+    await sweep(db, clock)
+    announced = await outbox(db, "meeting_scheduled")
+    assert len(announced) == 2
+    assert {(a.params["place"], a.params["duration_minutes"]) for a in announced} == {
+        ("3号楼一楼活动室", 90)}
+    plain = await meeting_row(db, await create(db, clock, estate, place="  "))
+    assert (plain.place, plain.duration_minutes) == (None, 120)
+
+
+async def test_meetings_from_before_the_duration_keep_two_hours(tmp_path):
+    """Migration 0005 on a database that already holds a meeting."""
+    old = Database(f"sqlite+aiosqlite:///{tmp_path}/old.sqlite3")
+    await upgrade(old, "0004")
+    async with old.engine.begin() as connection:
+        await connection.execute(text(
+            "INSERT INTO communities (name, timezone, locale, created_by, created_at) "
+            "VALUES ('幸福小区', 'Asia/Shanghai', 'zh_CN', 1, '2026-11-30 00:00:00')"))
+        await connection.execute(text(
+            "INSERT INTO meetings (community_id, creator_id, topic, status, deadline, "
+            "reminded_24h, reminded_1h, created_at) VALUES (1, 1, '加装电梯', 'polling', "
+            "'2026-12-02 00:00:00', 0, 0, '2026-11-30 00:00:00')"))
+    await upgrade(old)
+    async with old.engine.connect() as connection:
+        assert (await connection.execute(text(
+            "SELECT duration_minutes FROM meetings"))).scalar_one() == 120
+    await old.dispose()
 
 
 async def test_reminders_24h_and_1h_and_once_after_a_downtime(db, clock, estate):
