@@ -212,7 +212,9 @@ async def send_export(message: Message, user_id: int, uow: UnitOfWork,
                                          locale.startswith("zh"))
         caption = None if fmt == "xlsx" else _(
             "The roster of {community}, with the number of verified residents of each home. "
-            "It holds no names or contacts.").format(community=community.name)
+            "It holds no names or contacts. To rename a building or floor, change its name "
+            "in this file and /import it: keep the floor_id column, it tells me which one "
+            "is which.").format(community=community.name)
         await message.answer_document(BufferedInputFile(data, name), caption=caption)
 
 

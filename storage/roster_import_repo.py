@@ -1,10 +1,11 @@
-"""Roster imports in bulk, their drafts, and the rows of a roster export.
+"""Roster imports in bulk and their drafts.
 
 An import touches thousands of households, so the community's tree and households are
 loaded once into dicts and written with multi-row statements, one level of the tree at a
 time: a handful of round trips per import, never one per row. A unit is known by the names
-on its way down (compound, building, entrance or "", floor), a household by its floor and
-room, so importing an edited file again updates rows instead of adding them twice.
+on its way down (compound, building, entrance or "", floor), after the renames the rows'
+floor ids ask for (see `bot.domain.roster_units`); a household by its floor and room. So
+importing an edited file again renames and updates rows instead of adding them twice.
 """
 
 from __future__ import annotations
@@ -15,48 +16,27 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.roster import RosterRow, sort_key
-from storage.models import AuditEntry, Community, Household, Resident, RosterImport, Unit
+from bot.domain.roster_units import LEVELS, Key, KnownUnit, UnitPlan, keyed, plan_units
+from storage.models import AuditEntry, Community, Household, RosterImport, Unit
 
-Key = tuple[str, ...]
-LEVELS = ("compound", "building", "entrance", "floor")
+Tree = dict[Key, tuple[int, str]]  # a unit's (id, path) by its key
 
 
 @dataclass(frozen=True)
 class Changes:
-    """What applying rows does: households to insert and to update, and the rest."""
+    """What applying rows does: units to rename, households to insert and to update, and
+    the rest. `tree` holds the units by their keys as renamed, for applying."""
 
+    units: UnitPlan
     new: list[RosterRow]
     updated: list[tuple[int, RosterRow]]
     unchanged: int
     kept: int  # households already registered that the file does not list
-
-
-@dataclass(frozen=True)
-class ExportRow:
-    cells: tuple[str, ...]  # COLUMNS order
-    verified_residents: int
-
-
-def ancestor_ids(path: str) -> list[int]:
-    """The ids in a path ("/3/7/12/" → [3, 7, 12]), the unit itself last."""
-    return [int(i) for i in path.strip("/").split("/") if i.isdigit()]
-
-
-def unit_key(kind: str, names: dict[str, str]) -> Key | None:
-    """The names that identify a unit of `kind`; a floor without entrance has "" there."""
-    if kind not in LEVELS or "compound" not in names or (
-            "building" not in names and kind != "compound"):
-        return None
-    top = (names["compound"],) if kind == "compound" else (names["compound"], names["building"])
-    if kind == "entrance":
-        return (*top, names["entrance"]) if "entrance" in names else None
-    if kind == "floor":
-        return (*top, names.get("entrance", ""), names["floor"])
-    return top
+    tree: Tree
 
 
 def row_units(row: RosterRow) -> list[tuple[str, Key, Key | None, str]]:
@@ -73,18 +53,10 @@ def row_units(row: RosterRow) -> list[tuple[str, Key, Key | None, str]]:
     return units
 
 
-async def load_tree(session: AsyncSession, community_id: int) -> dict[Key, tuple[int, str]]:
-    """Every unit of the community by its key: (id, path)."""
-    rows = (await session.execute(select(Unit.id, Unit.kind, Unit.name, Unit.path)
-                                  .where(Unit.community_id == community_id))).all()
-    by_id = {r.id: r for r in rows}
-    tree: dict[Key, tuple[int, str]] = {}
-    for r in rows:
-        chain = [by_id.get(i) for i in ancestor_ids(r.path)]
-        key = unit_key(r.kind, {u.kind: u.name for u in chain if u is not None})
-        if key is not None:
-            tree[key] = (r.id, r.path)
-    return tree
+async def load_units(session: AsyncSession, community_id: int) -> dict[int, KnownUnit]:
+    rows = await session.execute(select(Unit.id, Unit.kind, Unit.name, Unit.parent_id,
+                                        Unit.path).where(Unit.community_id == community_id))
+    return {r.id: KnownUnit(r.id, r.kind, r.name, r.parent_id, r.path) for r in rows}
 
 
 async def load_households(session: AsyncSession, community_id: int,
@@ -96,8 +68,10 @@ async def load_households(session: AsyncSession, community_id: int,
     return {(f, room): (i, Decimal(area), owner) for f, room, i, area, owner in rows}
 
 
-def compare(rows: Sequence[RosterRow], tree: dict[Key, tuple[int, str]],
-            existing: dict[tuple[int, str], tuple[int, Decimal, str | None]]) -> Changes:
+def compare(rows: Sequence[RosterRow], tree: Tree,
+            existing: dict[tuple[int, str], tuple[int, Decimal, str | None]],
+            ) -> tuple[list[RosterRow], list[tuple[int, RosterRow]], int]:
+    """The rows' households to insert, those to update, and how many are unchanged."""
     new: list[RosterRow] = []
     updated: list[tuple[int, RosterRow]] = []
     unchanged = 0
@@ -115,17 +89,33 @@ def compare(rows: Sequence[RosterRow], tree: dict[Key, tuple[int, str]],
             updated.append((household_id, row))
         else:
             unchanged += 1
-    return Changes(new, updated, unchanged, len(existing) - len(updated) - unchanged)
+    return new, updated, unchanged
 
 
 async def plan(session: AsyncSession, community_id: int, rows: Sequence[RosterRow]) -> Changes:
-    """What applying the rows would change now, without writing anything."""
-    return compare(rows, await load_tree(session, community_id),
-                   await load_households(session, community_id))
+    """What applying the rows would change now, without writing anything. When
+    `units.errors` says the floor ids do not fit the roster, nothing else is worked out."""
+    units = await load_units(session, community_id)
+    unit_plan = plan_units(rows, units)
+    if unit_plan.errors:
+        return Changes(unit_plan, [], [], 0, 0, {})
+    names = {r.unit_id: r.name for r in unit_plan.renames}
+    tree = {key: (i, units[i].path) for key, i in keyed(units, names).items()}
+    existing = await load_households(session, community_id)
+    new, updated, unchanged = compare(rows, tree, existing)
+    return Changes(unit_plan, new, updated, unchanged,
+                   len(existing) - len(updated) - unchanged, tree)
+
+
+async def lock_community(session: AsyncSession, community_id: int) -> None:
+    """Makes a second import into the community wait for this one to commit: both would
+    create the same missing units. PostgreSQL only (SQLite has one writer anyway)."""
+    await session.execute(select(Community.id).where(Community.id == community_id)
+                          .with_for_update())
 
 
 async def add_units(session: AsyncSession, community_id: int, rows: Sequence[RosterRow],
-                    tree: dict[Key, tuple[int, str]]) -> int:
+                    tree: Tree) -> int:
     """Creates the units the rows need and adds them to `tree`; returns how many."""
     wanted: dict[str, dict[Key, tuple[Key | None, str]]] = {kind: {} for kind in LEVELS}
     for row in rows:
@@ -153,16 +143,16 @@ async def add_units(session: AsyncSession, community_id: int, rows: Sequence[Ros
 
 
 async def apply_rows(session: AsyncSession, community_id: int, rows: Sequence[RosterRow],
-                     ) -> tuple[int, Changes]:
-    """Creates missing units, inserts new households and updates changed ones.
-    Returns (units created, the changes made)."""
-    # Two imports into one community at once would both create the same missing units;
-    # on PostgreSQL the second waits here (SQLite has one writer anyway, and ignores this).
-    await session.execute(select(Community.id).where(Community.id == community_id)
-                          .with_for_update())
-    tree = await load_tree(session, community_id)
+                     changes: Changes) -> int:
+    """Renames units, creates missing ones, inserts new households and updates changed
+    ones, as planned (under `lock_community`). Returns how many units it created."""
+    if changes.units.renames:
+        # Renamed first, so a new unit may take a name a renamed one gave up.
+        await session.execute(update(Unit), [
+            {"id": r.unit_id, "name": r.name, "sort_key": sort_key(r.kind, r.name)}
+            for r in changes.units.renames])
+    tree = changes.tree
     created = await add_units(session, community_id, rows, tree)
-    changes = compare(rows, tree, await load_households(session, community_id))
     if changes.new:
         await session.execute(insert(Household), [
             {"community_id": community_id, "floor_id": tree[row.floor_key][0],
@@ -173,7 +163,7 @@ async def apply_rows(session: AsyncSession, community_id: int, rows: Sequence[Ro
         await session.execute(update(Household), [
             {"id": household_id, "area": row.area, "owner_key": row.owner_key or None}
             for household_id, row in changes.updated])
-    return created, changes
+    return created
 
 
 # -- drafts ---------------------------------------------------------------------------------
@@ -215,32 +205,3 @@ def audit(session: AsyncSession, community_id: int, actor_id: int, action: str,
           details: dict[str, Any], now: datetime) -> None:
     session.add(AuditEntry(community_id=community_id, actor_id=actor_id, action=action,
                            details=details, at=now))
-
-
-# -- export ---------------------------------------------------------------------------------
-async def export_rows(session: AsyncSession, community_id: int) -> list[ExportRow]:
-    """Every household with the names of its units and its number of verified residents."""
-    units = {u.id: u for u in (await session.execute(
-        select(Unit.id, Unit.kind, Unit.name, Unit.path)
-        .where(Unit.community_id == community_id))).all()}
-    verified = (select(Resident.household_id, func.count().label("n"))
-                .join(Household, Household.id == Resident.household_id)
-                .where(Household.community_id == community_id,
-                       Resident.status == "verified")
-                .group_by(Resident.household_id).subquery())
-    rows = await session.execute(
-        select(Household.floor_id, Household.room, Household.area, Household.owner_key,
-               func.coalesce(verified.c.n, 0))
-        .outerjoin(verified, verified.c.household_id == Household.id)
-        .where(Household.community_id == community_id))
-    result = []
-    for floor_id, room, area, owner_key, residents in rows:
-        floor = units.get(floor_id)
-        chain = [units.get(i) for i in ancestor_ids(floor.path)] if floor else []
-        names = {u.kind: u.name for u in chain if u is not None}
-        # A home added by hand may have no area yet (0): left empty, so a re-import of
-        # the file asks for it instead of calling 0 a wrong number.
-        cells = (*(names.get(kind, "") for kind in LEVELS), room,
-                 str(Decimal(area)) if area else "", owner_key or "")
-        result.append(ExportRow(cells, int(residents)))
-    return result

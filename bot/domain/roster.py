@@ -2,21 +2,24 @@
 an admin sees before confirming. Pure: rows of text in, rows and errors out.
 
 A file's rows are numbered as a spreadsheet shows them (the header is row 1), so an admin
-can find a reported row; blank rows count but are skipped.
+can find a reported row; blank rows count but are skipped. An export's `floor_id` column
+names the registered floor a row is on, so a re-import can tell a renamed building or
+floor from a new one.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-COLUMNS = ("compound", "building", "entrance", "floor", "room", "area", "owner_key")
-OPTIONAL = frozenset({"entrance", "owner_key"})
+COLUMNS = ("compound", "building", "entrance", "floor", "room", "area", "owner_key",
+           "floor_id")
+OPTIONAL = frozenset({"entrance", "owner_key", "floor_id"})
 REQUIRED = tuple(c for c in COLUMNS if c not in OPTIONAL)
 CHINESE = {"compound": "小区", "building": "楼栋", "entrance": "单元", "floor": "楼层",
-           "room": "房号", "area": "面积", "owner_key": "业主编号"}
+           "room": "房号", "area": "面积", "owner_key": "业主编号", "floor_id": "楼层ID"}
 # The widths of the columns these values land in (units.name, households.room/owner_key).
 LENGTHS = {"compound": 64, "building": 64, "entrance": 64, "floor": 64, "room": 32,
            "owner_key": 64}
@@ -28,6 +31,7 @@ UNNUMBERED = 10_000  # sorts names without a number after the numbered ones
 _AREA_UNITS = re.compile(r"\s*(m²|m2|㎡|平方米|平米)\s*$", re.IGNORECASE)
 _FLOOR = re.compile(r"^(?P<below>b|-|负|地下)?\s*(?P<n>\d+)\s*(f|/f|层|楼)?$", re.IGNORECASE)
 _NUMBER = re.compile(r"\d+")
+_ID = re.compile(r"[0-9]{1,18}")
 
 
 class RosterFileError(ValueError):
@@ -41,7 +45,8 @@ class RosterFileError(ValueError):
 
 @dataclass(frozen=True)
 class RosterRow:
-    """One household as the file describes it; `entrance` and `owner_key` may be ""."""
+    """One household as the file describes it; `entrance`, `owner_key` and `floor_id` may
+    be "". `number` is the row's number in the file (0 once saved in a draft)."""
 
     compound: str
     building: str
@@ -50,6 +55,8 @@ class RosterRow:
     room: str
     area: Decimal
     owner_key: str = ""
+    floor_id: str = ""
+    number: int = field(default=0, compare=False)
 
     @property
     def floor_key(self) -> tuple[str, str, str, str]:
@@ -58,12 +65,13 @@ class RosterRow:
     def to_cells(self) -> list[str]:
         """The row as text in COLUMNS order (for drafts and files)."""
         return [self.compound, self.building, self.entrance, self.floor, self.room,
-                str(self.area), self.owner_key]
+                str(self.area), self.owner_key, self.floor_id]
 
     @classmethod
     def from_cells(cls, cells: Sequence[str]) -> RosterRow:
-        compound, building, entrance, floor, room, area, owner_key = cells
-        return cls(compound, building, entrance, floor, room, Decimal(area), owner_key)
+        # Drafts saved before the floor_id column have seven cells.
+        compound, building, entrance, floor, room, area, *keys = cells
+        return cls(compound, building, entrance, floor, room, Decimal(area), *keys)
 
 
 @dataclass(frozen=True)
@@ -91,7 +99,7 @@ def column_of(header: str) -> str | None:
     """Which column a header names: English or Chinese, ignoring case, spaces and _/-."""
     name = re.sub(r"[\s_\-]+", "", header).lower()
     for column in COLUMNS:
-        if name in (column.replace("_", ""), CHINESE[column]):
+        if name in (column.replace("_", ""), CHINESE[column].lower()):
             return column
     return None
 
@@ -169,10 +177,13 @@ def _check(number: int, values: dict[str, str]) -> tuple[RosterRow | None, list[
     area = parse_area(values["area"]) if values["area"] else None
     if values["area"] and area is None:
         errors.append(RowError(number, "bad_area", "area", values["area"][:40]))
+    if values["floor_id"] and not _ID.fullmatch(values["floor_id"]):
+        errors.append(RowError(number, "unknown_floor_id", "floor_id", values["floor_id"][:40]))
     if errors or area is None:
         return None, errors
     return RosterRow(values["compound"], values["building"], values["entrance"],
-                     values["floor"], values["room"], area, values["owner_key"]), []
+                     values["floor"], values["room"], area, values["owner_key"],
+                     values["floor_id"], number), []
 
 
 def validate(rows: Sequence[Sequence[str]]) -> tuple[list[RosterRow], list[RowError]]:

@@ -85,7 +85,12 @@ def describe(error: ServiceError) -> str:
         "duplicate_columns": lambda: _(
             "These columns appear twice in the header: {columns}. Please keep one of "
             "each.").format(columns=", ".join(map(str, d.get("columns", ())))),
-        "import_not_found": lambda: _("This import is not yours or no longer exists."),
+        "import_not_found": lambda: _(
+            "This import has expired or is not yours, so nothing was imported. To import "
+            "the roster, send the file again."),
+        "roster_changed": lambda: _(
+            "The buildings or floors of this roster changed after the preview, so nothing "
+            "was imported. Please send the file again for a new preview."),
         "import_already_applied": lambda: _("This roster was imported already."),
         "import_not_pending": lambda: _(
             "This import was cancelled or replaced by a newer file. Send the file again to "

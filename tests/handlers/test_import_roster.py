@@ -1,7 +1,10 @@
 """Handler tier: /import, a roster file sent to the bot, the preview's Confirm and Cancel,
-forged buttons, /template and /export — what the admin sees and what lands in the roster."""
+forged and expired buttons, renamed buildings, /template and /export — what the admin
+sees and what lands in the roster."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
@@ -9,6 +12,7 @@ from bot.app import App
 from bot.domain.clock import FrozenClock
 from bot.domain.roster_files import parse_csv
 from bot.services.communities import create_community
+from bot.services.housekeeping import IMPORT_DRAFT_KEEP, purge_old
 from storage import Database, UnitOfWork, communities_repo
 from storage.models import Household
 from tests.conftest import ADMIN_ID
@@ -21,6 +25,8 @@ STRANGER = Person(555, "Zhao", "en")
 ROSTER = (b"compound,building,entrance,floor,room,area,owner_key\n"
           b"Sunny,1,A,3,301,89.5,K1\nSunny,1,A,3,302,90,K1\n"
           b"Sunny,1,A,12,1201,120,\nSunny,2,,B1,B101,60,K2\n")
+NOT_FOUND = ("This import has expired or is not yours, so nothing was imported. To import "
+             "the roster, send the file again.")
 
 
 async def feed(app: App, update: object) -> None:
@@ -82,6 +88,61 @@ async def test_happy_path_preview_then_confirm(app: App, fake_session: FakeSessi
     await feed(app, make_callback(ADMIN, confirm))
     assert fake_session.texts() == ["This roster was imported already."]
     assert await household_count(sqlite_db) == 4
+
+
+async def test_an_expired_preview_is_answered(app: App, fake_session: FakeSession,
+                                              sqlite_db: Database, clock: FrozenClock):
+    await make_community(sqlite_db, clock)
+    await send_file(app, fake_session, ADMIN, "roster.csv", ROSTER)
+    confirm, cancel = confirm_data(fake_session)
+    clock.advance(IMPORT_DRAFT_KEEP + timedelta(hours=1))
+    await feed(app, make_callback(ADMIN, confirm))
+    assert fake_session.texts() == [NOT_FOUND]
+    await purge_old(sqlite_db, clock)
+    await feed(app, make_callback(ADMIN, cancel))
+    assert fake_session.texts() == [NOT_FOUND]
+    assert await household_count(sqlite_db) == 0
+
+
+async def export_csv(app: App, session: FakeSession) -> bytes:
+    await feed(app, make_message(ADMIN, "/export"))
+    csv_file, _xlsx_file = session.take("sendDocument")
+    assert "floor_id column" in csv_file.params["caption"]
+    return csv_file.raw.document.data
+
+
+async def test_reimport_renames_or_shows_new_and_left_out_buildings(
+        app: App, fake_session: FakeSession, sqlite_db: Database, clock: FrozenClock):
+    """A building renamed in the export is renamed on Confirm; renamed in a file without
+    floor ids, the preview shows it as new next to the one left out, and says what to do."""
+    await make_community(sqlite_db, clock)
+    await send_file(app, fake_session, ADMIN, "roster.csv", ROSTER)
+    await feed(app, make_callback(ADMIN, confirm_data(fake_session)[0]))
+    exported = (await export_csv(app, fake_session)).decode("utf-8-sig")
+    fake_session.take()
+
+    await send_file(app, fake_session, ADMIN, "roster.csv",
+                    ROSTER.replace(b"Sunny,1,", "Sunny,1栋,".encode()))
+    preview = fake_session.calls[-1].params["text"]
+    assert "New buildings: Sunny 1栋" in preview
+    assert "not in this file (they are kept as they are): Sunny 1" in preview
+    assert "press Cancel, send /export" in preview
+
+    await send_file(app, fake_session, ADMIN, "export.csv",
+                    exported.replace("Sunny,1,", "Sunny,1栋,").encode())
+    preview = fake_session.calls[-1].params["text"]
+    assert "Renamed (matched by floor_id): 1\nSunny 1 → Sunny 1栋" in preview
+    assert "New buildings" not in preview
+    await feed(app, make_callback(ADMIN, confirm_data(fake_session)[0]))
+    result = fake_session.texts()[-1]
+    assert "Households added: 0" in result
+    assert "Renamed compounds, buildings, entrances and floors: 1" in result
+    assert await household_count(sqlite_db) == 4
+
+    await send_file(app, fake_session, ADMIN, "export.csv",
+                    exported.replace("Sunny,1,", "Sunny,2,").encode())
+    assert ("Row 2: cannot rename this building to “2”: another building there has that "
+            "name already.") in fake_session.texts()[-1]
 
 
 async def test_cancel_applies_nothing(app: App, fake_session: FakeSession,
@@ -175,9 +236,9 @@ async def test_forged_confirm_and_strangers_are_refused(app: App, fake_session: 
     confirm, _cancel = confirm_data(fake_session)
     await feed(app, make_callback(MEMBER, confirm))
     await feed(app, make_callback(STRANGER, confirm))
-    assert fake_session.texts() == ["This import is not yours or no longer exists."] * 2
+    assert fake_session.texts() == [NOT_FOUND] * 2
     await feed(app, make_callback(ADMIN, "v1imp:ok:999"))
-    assert fake_session.texts() == ["This import is not yours or no longer exists."]
+    assert fake_session.texts() == [NOT_FOUND]
     assert await household_count(sqlite_db) == 0
 
 

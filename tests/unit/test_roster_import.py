@@ -1,11 +1,13 @@
 """The roster import: reading CSV and XLSX, every row error with its row number, the
-preview, applying on confirmation only, re-importing an edited file, refusals, the export
-and the templates — on SQLite and on PostgreSQL."""
+preview, applying on confirmation only, re-importing an edited file, renaming units by the
+export's floor ids, refusals, expired drafts and their clean-up, the export and the
+templates — on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
 import asyncio
 import io
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -26,6 +28,7 @@ from bot.domain.roster_files import parse_csv, parse_xlsx
 from bot.services import roster_import
 from bot.services.communities import create_community
 from bot.services.errors import InvalidInput, NotFound, NotPermitted
+from bot.services.housekeeping import IMPORT_DRAFT_KEEP, purge_old
 from bot.services.roster_import import (
     apply_import,
     discard_import,
@@ -34,10 +37,13 @@ from bot.services.roster_import import (
     template_csv,
     template_xlsx,
 )
+from bot.ui.i18n import make_i18n
+from bot.ui.roster_import_texts import preview_text
 from storage import Database, UnitOfWork, communities_repo, roster_repo
 from storage.models import AuditEntry, Household, Resident, RosterImport, Unit
 
 ADMIN, OTHER = 1, 2
+I18N = make_i18n("zh_CN")
 HEADER = "compound,building,entrance,floor,room,area,owner_key"
 ROSTER = [HEADER,
           "Sunny,1,A,3,301,89.5,K1",
@@ -82,6 +88,13 @@ async def households(db: Database) -> dict[tuple[str, str], tuple[Decimal, str |
                                             Household.owner_key)
                                      .join(Unit, Unit.id == Household.floor_id))
         return {(floor, room): (Decimal(area), owner) for floor, room, area, owner in rows}
+
+
+async def floor_ids(db: Database) -> dict[str, str]:
+    """Each floor's id as an export writes it, by the floor's name."""
+    async with db.reading() as session:
+        rows = await session.execute(select(Unit.name, Unit.id).where(Unit.kind == "floor"))
+        return {name: str(unit_id) for name, unit_id in rows}
 
 
 async def imported(db: Database, clock: FrozenClock, community_id: int,
@@ -254,6 +267,136 @@ async def test_reimport_of_an_edited_file_updates_without_duplicates(db: Databas
     assert (again.new, again.updated, again.unchanged) == (0, 0, 4)
 
 
+# -- renaming units by floor id --------------------------------------------------------------
+async def exported_lines(db: Database, clock: FrozenClock, community_id: int) -> list[str]:
+    """The community's export as CSV lines, without its residents column."""
+    _name, data = await export_roster(uow(db, clock), ADMIN, community_id, "csv")
+    return [",".join(cells[:-1]) for cells in parse_csv(data)]
+
+
+async def add_verified_resident(db: Database, clock: FrozenClock, room: str) -> int:
+    async with uow(db, clock) as work:
+        home = await work.session.scalar(select(Household.id).where(Household.room == room))
+        work.session.add(Resident(user_id=501, household_id=home, relation="owner",
+                                  status="verified", requested_at=clock.now()))
+        await work.commit()
+    return home
+
+
+async def unit_names(db: Database, kind: str) -> set[str]:
+    async with db.reading() as session:
+        return set((await session.scalars(select(Unit.name).where(Unit.kind == kind))).all())
+
+
+async def test_a_building_renamed_in_an_export_is_renamed(db: Database, clock: FrozenClock):
+    """The admin fixes building 1's name and floor 12's in the exported file: the units
+    are renamed, nothing is added, and the homes keep their residents."""
+    community_id = await make_community(db, clock)
+    await imported(db, clock, community_id, ROSTER)
+    home = await add_verified_resident(db, clock, "302")
+    lines = await exported_lines(db, clock, community_id)
+    fixed = [lines[0], *(line.replace("Sunny,1,A,12,", "Sunny,1栋,A,12F,")
+                         .replace("Sunny,1,A,", "Sunny,1栋,A,") for line in lines[1:])]
+    preview = await stage_import(uow(db, clock), ADMIN, community_id, "r.csv",
+                                 csv_bytes(fixed))
+    assert [(r.kind, r.old_label, r.new_label) for r in preview.renames] == [
+        ("building", "Sunny 1", "Sunny 1栋"), ("floor", "Sunny 1 A 12", "Sunny 1栋 A 12F")]
+    assert (preview.new_buildings, preview.left_out) == ((), ())
+    assert (preview.new, preview.updated, preview.unchanged, preview.kept) == (0, 0, 4, 0)
+    assert await unit_names(db, "building") == {"1", "2"}, "nothing changes before Confirm"
+
+    result = await apply_import(uow(db, clock), ADMIN, preview.import_id)
+    assert (result.units_renamed, result.units_created, result.new) == (2, 0, 0)
+    assert await unit_names(db, "building") == {"1栋", "2"}
+    assert await unit_names(db, "floor") == {"3", "12F", "B1"}
+    assert await count(db, Unit) == 7
+    assert await count(db, Household) == 4
+    assert await count(db, Resident, Resident.household_id == home) == 1
+    async with db.reading() as session:
+        audit = await session.scalar(select(AuditEntry).where(
+            AuditEntry.action == "roster_import").order_by(AuditEntry.id.desc()))
+        assert audit.details["units_renamed"] == [["Sunny 1", "Sunny 1栋"],
+                                                  ["Sunny 1 A 12", "Sunny 1栋 A 12F"]]
+    again = await stage_import(uow(db, clock), ADMIN, community_id, "r.csv", csv_bytes(fixed))
+    assert (again.renames, again.unchanged) == ((), 4)
+
+
+async def test_a_renamed_building_without_floor_ids_is_shown_as_new(db: Database,
+                                                                    clock: FrozenClock):
+    """Without floor ids a new name is a new building; the preview names it and the
+    registered building the file leaves out, so the admin can cancel."""
+    community_id = await make_community(db, clock)
+    await imported(db, clock, community_id, ROSTER)
+    fixed = [line.replace("Sunny,1,", "Sunny,1栋,") for line in ROSTER]
+    preview = await stage_import(uow(db, clock), ADMIN, community_id, "r.csv",
+                                 csv_bytes(fixed))
+    assert preview.renames == ()
+    assert (preview.new_buildings, preview.left_out) == (("Sunny 1栋",), ("Sunny 1",))
+    assert (preview.new, preview.unchanged, preview.kept) == (3, 1, 3)
+    first = await stage_import(uow(db, clock), ADMIN, await make_community(db, clock, "New"),
+                               "r.csv", csv_bytes(ROSTER))
+    assert first.new_buildings == (), "on a first import every building is new"
+
+
+def test_preview_lists_at_most_ten_buildings():
+    rows, _errors = validate(parse_csv(csv_bytes(ROSTER)))
+    preview = roster_import.ImportPreview(
+        1, "Sunny", "r.csv", summarize(rows), import_id=1,
+        new_buildings=tuple(f"Sunny {n}" for n in range(1, 13)), left_out=("Sunny 一",))
+    with I18N.context(), I18N.use_locale("en"):
+        text = preview_text(preview, "en")
+    names = ", ".join(f"Sunny {n}" for n in range(1, 11))
+    assert f"New buildings: {names}, and 2 more\n" in text
+    assert "(they are kept as they are): Sunny 一\nIf one of the new buildings" in text
+
+
+async def test_floor_ids_that_do_not_fit_are_row_errors(db: Database, clock: FrozenClock):
+    community_id = await make_community(db, clock)
+    await imported(db, clock, community_id, ROSTER)
+    floor = await floor_ids(db)
+
+    async def errors(*rows: str) -> tuple[RowError, ...]:
+        preview = await stage_import(uow(db, clock), ADMIN, community_id, "r.csv",
+                                     csv_bytes([f"{HEADER},floor_id", *rows]))
+        assert preview.import_id is None
+        return preview.errors
+
+    assert await errors("Sunny,1,A,3,301,89.5,K1,999",
+                        "Sunny,1,,3,302,90,K1," + floor["3"],
+                        "Sunny,1,A,12,1201,120.25,," + floor["12"],
+                        "Sunny,1号,A,12,1202,50,," + floor["12"]) == (
+        RowError(2, "unknown_floor_id", "floor_id", "999"),
+        RowError(3, "moved_floor", "entrance", floor["3"]),
+        RowError(5, "renamed_twice", "building", "1号", 4))
+    assert await errors("Sunny,2,,B1,B101,60,K2,x") == (
+        RowError(2, "unknown_floor_id", "floor_id", "x"),)
+    assert await errors("Sunny,2,A,3,301,89.5,K1," + floor["3"]) == (
+        RowError(2, "name_taken", "building", "2"),)
+    assert await errors("Sunny,1,A,3,301,89.5,K1," + floor["3"],
+                        "Sunny,2,,B2,B101,60,K2," + floor["B1"],
+                        "Sunny,2,,B3,B102,60,K2," + floor["B1"]) == (
+        RowError(4, "renamed_twice", "floor", "B3", 3),)
+    assert await count(db, RosterImport) == 1  # the first import's
+
+
+async def test_a_rename_that_no_longer_fits_is_refused_at_confirm(db: Database,
+                                                                  clock: FrozenClock):
+    community_id = await make_community(db, clock)
+    await imported(db, clock, community_id, ROSTER)
+    lines = await exported_lines(db, clock, community_id)
+    preview = await stage_import(uow(db, clock), ADMIN, community_id, "r.csv", csv_bytes(
+        [line.replace("Sunny,1,", "Sunny,1栋,") for line in lines]))
+    assert len(preview.renames) == 1
+    async with uow(db, clock) as work:  # someone adds a building by that name meanwhile
+        compound = await work.session.scalar(select(Unit).where(Unit.kind == "compound"))
+        await roster_repo.add_unit(work.session, community_id, compound, "building", "1栋")
+        await work.commit()
+    with pytest.raises(InvalidInput, match="roster_changed"):
+        await apply_import(uow(db, clock), ADMIN, preview.import_id)
+    assert await unit_names(db, "building") == {"1", "1栋", "2"}
+    assert await count(db, Household) == 4
+
+
 async def test_bad_rows_save_no_draft(db: Database, clock: FrozenClock):
     community_id = await make_community(db, clock)
     preview = await stage_import(uow(db, clock), ADMIN, community_id, "r.csv",
@@ -315,6 +458,48 @@ async def test_two_presses_at_once_apply_once(db: Database, clock: FrozenClock):
     assert await count(db, Household) == 4
 
 
+async def test_an_expired_draft_cannot_be_confirmed_or_cancelled(db: Database,
+                                                                  clock: FrozenClock):
+    community_id = await make_community(db, clock)
+    confirmed = await stage_import(uow(db, clock), ADMIN, community_id, "r.csv",
+                                   csv_bytes(ROSTER))
+    clock.advance(IMPORT_DRAFT_KEEP + timedelta(minutes=1))
+    with pytest.raises(NotFound, match="import_not_found"):
+        await apply_import(uow(db, clock), ADMIN, confirmed.import_id)
+    with pytest.raises(NotFound, match="import_not_found"):
+        await discard_import(uow(db, clock), ADMIN, confirmed.import_id)
+    assert await count(db, Household) == 0
+
+
+async def test_housekeeping_deletes_old_drafts(db: Database, clock: FrozenClock):
+    """Drafts older than IMPORT_DRAFT_KEEP go, whatever became of them; a button of a
+    deleted draft gets the same answer as an expired one, and ids are never reused."""
+    community_id = await make_community(db, clock)
+
+    async def stage() -> int:
+        preview = await stage_import(uow(db, clock), ADMIN, community_id, "r.csv",
+                                     csv_bytes(ROSTER))
+        return preview.import_id
+
+    superseded = await stage()
+    applied = await stage()
+    await apply_import(uow(db, clock), ADMIN, applied)
+    clock.advance(timedelta(days=3))
+    recent = await stage()
+    clock.advance(IMPORT_DRAFT_KEEP - timedelta(days=2))
+    removed = await purge_old(db, clock)
+    assert removed["import_drafts"] == 2
+    assert await count(db, RosterImport) == 1
+    for import_id in (superseded, applied):
+        with pytest.raises(NotFound, match="import_not_found"):
+            await apply_import(uow(db, clock), ADMIN, import_id)
+    assert (await apply_import(uow(db, clock), ADMIN, recent)).unchanged == 4
+
+    clock.advance(IMPORT_DRAFT_KEEP)
+    assert (await purge_old(db, clock))["import_drafts"] == 0, "the newest row stays"
+    assert await stage() > recent
+
+
 async def test_only_admins_and_committee_may_import(db: Database, clock: FrozenClock):
     community_id = await make_community(db, clock)
     data = csv_bytes(ROSTER)
@@ -366,19 +551,20 @@ async def test_export_lists_households_with_verified_residents(db: Database,
             work.session.add(Resident(user_id=user_id, household_id=home, relation="owner",
                                       status=status, requested_at=clock.now()))
         await work.commit()
+    floor = await floor_ids(db)
     name, data = await export_roster(uow(db, clock), ADMIN, community_id, "csv")
     assert name == f"roster-{community_id}-20261201.csv"
     assert parse_csv(data) == [
-        [*HEADER.split(","), "verified_residents"],
-        ["Sunny", "1", "A", "3", "301", "89.50", "K1", "0"],
-        ["Sunny", "1", "A", "3", "302", "90.00", "K1", "2"],
-        ["Sunny", "1", "A", "12", "1201", "120.25", "", "0"],
-        ["Sunny", "2", "", "B1", "B101", "60.00", "K2", "0"]]
+        [*HEADER.split(","), "floor_id", "verified_residents"],
+        ["Sunny", "1", "A", "3", "301", "89.50", "K1", floor["3"], "0"],
+        ["Sunny", "1", "A", "3", "302", "90.00", "K1", floor["3"], "2"],
+        ["Sunny", "1", "A", "12", "1201", "120.25", "", floor["12"], "0"],
+        ["Sunny", "2", "", "B1", "B101", "60.00", "K2", floor["B1"], "0"]]
     assert b"501" not in data
     name, data = await export_roster(uow(db, clock), ADMIN, community_id, "xlsx", True)
     rows = parse_xlsx(data)
-    assert rows[0][-1] == "已认证居民"
-    assert rows[2] == ["Sunny", "1", "A", "3", "302", "90", "K1", "2"]
+    assert rows[0][-2:] == ["楼层ID", "已认证居民"]
+    assert rows[2] == ["Sunny", "1", "A", "3", "302", "90", "K1", floor["3"], "2"]
     again = await stage_import(uow(db, clock), ADMIN, community_id, name, data)
     assert (again.new, again.updated, again.unchanged) == (0, 0, 4)
     with pytest.raises(NotPermitted):
@@ -410,3 +596,4 @@ def test_templates_are_valid_rosters(chinese: bool):
         assert (len(good), errors) == (2, [])
         assert good[0].owner_key == good[1].owner_key
         assert good[1].entrance == ""
+        assert len(rows[0]) == 7, "only an export knows floor ids"
