@@ -10,7 +10,8 @@ so the pacer sits on the Bot session exactly as in production. It waits until ev
 
 Printed: wall time; the floor groups / SEND_RATE and the ratio (target ≤ 1.1); 429 answers
 (target 0); messages the server delivered (must equal the groups, none twice); resident
-memory (VmRSS, and the peak VmHWM, from /proc).
+memory (VmRSS, and the peak VmHWM, from /proc) of this process, which also runs the fake
+server and holds the 1,000 groups' rows (bench/dispatch.py measures a bot process alone).
 
     /work/venv/bin/python bench/fanout.py [--groups N | --quick] [--rate R]
 """
@@ -28,6 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for `tests.fakes`
 
+import bot as _zhongyi  # noqa: E402,F401,I001 - first, as `python -m bot` (bot/lazy_models.py)
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 
