@@ -5,6 +5,7 @@ from aiogram import Router
 
 from conversations import (
     answer_survey,
+    case_answer,
     case_note,
     create_meeting,
     create_motion,
@@ -30,7 +31,8 @@ def make_router() -> Router:
                            import_roster.make_router(), answer_survey.make_router(),
                            door_to_door.make_router(), create_survey.make_router(),
                            create_poll.make_router(), report_issue.make_router(),
-                           case_note.make_router(), edit_categories.make_router(),
+                           case_note.make_router(), case_answer.make_router(),
+                           edit_categories.make_router(),
                            create_motion.make_router(), create_meeting.make_router(),
                            meeting_minutes.make_router(), decision_progress.make_router())
     return router

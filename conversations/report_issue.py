@@ -5,6 +5,9 @@ up to 3 photos (optional) → where (their home, elsewhere in the building, a pu
 a shared location) → urgent or not → summary (show it to neighbours anonymously or not) →
 submit. The case goes to the body responsible; the resident gets its number and status.
 In a group, /report hands off to the private chat by a deep link.
+
+A photo sent at the description step is kept as the first photo, and its caption, if any,
+is the description. The steps from the place on are in `report_place`.
 """
 
 from __future__ import annotations
@@ -12,38 +15,20 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.filters import Command, CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.domain.cases import MAX_PHOTOS, Place
+from bot.domain.cases import MAX_PHOTOS
 from bot.services import ServiceError, UnitOfWork
 from bot.services.report_filing import ReportDesk
-from bot.services.reports import ReportDraft, check_description, find_similar, start_report
+from bot.services.reports import check_description, find_similar, start_report
 from bot.ui import report_screens as screens
 from bot.ui.case_callbacks import REPORT_LINK, ReportCB
 from bot.ui.case_status import status_card
 from bot.ui.errors import describe
 from bot.ui.filters import NOT_COMMAND, TYPED
-
-
-class Report(StatesGroup):
-    category = State()
-    description = State()
-    similar = State()
-    photos = State()
-    place = State()
-    location = State()
-    urgent = State()
-    summary = State()
-
-
-def draft_of(data: dict) -> ReportDraft:
-    return ReportDraft(category_id=int(data["category_id"]), description=data["description"],
-                       household_id=int(data["household_id"]), place=data["place"],
-                       photos=tuple(data["photos"]), latitude=data.get("latitude"),
-                       longitude=data.get("longitude"), urgent=data["urgent"],
-                       shared=data["shared"])
+from conversations import report_place
+from conversations.report_draft import Report, draft_of
 
 
 async def cmd_report(message: Message, state: FSMContext, uow: UnitOfWork) -> None:
@@ -80,10 +65,37 @@ async def on_category(query: CallbackQuery, callback_data: ReportCB, state: FSMC
 async def receive_description(message: Message, state: FSMContext, uow: UnitOfWork,
                               locale: str) -> None:
     """Stores the description; offers similar open cases before asking for photos."""
+    await take_description(message, state, uow, locale, message.text)
+
+
+async def receive_description_photo(message: Message, state: FSMContext, uow: UnitOfWork,
+                                    locale: str) -> None:
+    """Keeps a photo sent instead of the description as the first photo (up to three);
+    its caption is the description, else the description is asked for in words."""
+    photos = list((await state.get_data()).get("photos", []))
+    kept = len(photos) < MAX_PHOTOS
+    if kept:
+        photos.append(message.photo[-1].file_id)
+        await state.update_data(photos=photos)
+    if message.caption:
+        await take_description(message, state, uow, locale, message.caption, photo_kept=kept)
+    elif kept:
+        await message.answer(_("📷 Photo {count} kept. Now please describe the problem in "
+                               "words: what is wrong and where exactly.").format(
+            count=len(photos)))
+    else:
+        await message.answer(_("You have added {limit} photos, the most I can take. Now "
+                               "please describe the problem in words.").format(
+            limit=MAX_PHOTOS))
+
+
+async def take_description(message: Message, state: FSMContext, uow: UnitOfWork,
+                           locale: str, text: str | None, *, photo_kept: bool = False) -> None:
     try:
-        text = check_description(message.text)
+        text = check_description(text)
     except ServiceError as error:
-        await message.answer(describe(error))
+        kept = "\n" + _("Your photo is kept: please send the description again, as text.")
+        await message.answer(describe(error) + (kept if photo_kept else ""))
         return
     data = await state.update_data(description=text)
     try:
@@ -101,8 +113,9 @@ async def receive_description(message: Message, state: FSMContext, uow: UnitOfWo
 
 
 async def ask_photos(message: Message, state: FSMContext) -> None:
+    """The photo step, counting a photo kept from the description step."""
     await state.set_state(Report.photos)
-    text, markup = screens.photos_prompt(0)
+    text, markup = screens.photos_prompt(len((await state.get_data())["photos"]))
     await message.answer(text, reply_markup=markup)
 
 
@@ -115,86 +128,18 @@ async def on_not_similar(query: CallbackQuery, state: FSMContext) -> None:
 
 async def receive_photo(message: Message, state: FSMContext) -> None:
     """Adds a photo (the largest size), up to three."""
-    data = await state.get_data()
-    photos = list(data.get("photos", []))
-    if len(photos) >= MAX_PHOTOS:
-        await message.answer(_("You have added {limit} photos, the most I can take. Press "
-                               "“Next”.").format(limit=MAX_PHOTOS))
-        return
-    photos.append(message.photo[-1].file_id)
-    await state.update_data(photos=photos)
+    photos = list((await state.get_data()).get("photos", []))
+    if len(photos) < MAX_PHOTOS:
+        photos.append(message.photo[-1].file_id)
+        await state.update_data(photos=photos)
     text, markup = screens.photos_prompt(len(photos))
     await message.answer(text, reply_markup=markup)
 
 
-async def on_photos_done(query: CallbackQuery, state: FSMContext) -> None:
-    """Asks where the problem is."""
-    data = await state.get_data()
-    await state.set_state(Report.place)
-    await query.answer()
-    text, markup = screens.places(data["homes"])
-    await query.message.edit_text(text, reply_markup=markup)
-
-
-async def on_home(query: CallbackQuery, callback_data: ReportCB, state: FSMContext) -> None:
-    data = await state.get_data()
-    if callback_data.value not in data.get("homes", {}):
-        await query.answer(_("This button has expired."), show_alert=True)
-        return
-    await state.update_data(place=str(Place.HOME), household_id=callback_data.value)
-    await ask_urgency(query, state)
-
-
-async def on_where(query: CallbackQuery, callback_data: ReportCB, state: FSMContext) -> None:
-    """Opens the places of the building or of the compound, or asks for a location."""
-    await query.answer()
-    if callback_data.value == "back":
-        text, markup = screens.places((await state.get_data())["homes"])
-    elif callback_data.value == "location":
-        await state.set_state(Report.location)
-        await query.message.edit_reply_markup(reply_markup=None)
-        await query.message.answer(_("Press the button below to send your current location, "
-                                     "or send one with 📎 → Location."),
-                                   reply_markup=screens.location_keyboard())
-        return
-    else:
-        text, markup = screens.place_choices(callback_data.value)
-    await query.message.edit_text(text, reply_markup=markup)
-
-
-async def on_place(query: CallbackQuery, callback_data: ReportCB, state: FSMContext) -> None:
-    try:
-        place = Place(callback_data.value)
-    except ValueError:
-        await query.answer(_("This button has expired."), show_alert=True)
-        return
-    await state.update_data(place=str(place))
-    await ask_urgency(query, state)
-
-
-async def receive_location(message: Message, state: FSMContext) -> None:
-    await state.update_data(place=str(Place.LOCATION), latitude=message.location.latitude,
-                            longitude=message.location.longitude)
-    await message.answer(_("📍 Location received."), reply_markup=ReplyKeyboardRemove())
-    await state.set_state(Report.urgent)
-    text, markup = screens.urgency()
+async def receive_not_photo(message: Message, state: FSMContext) -> None:
+    """Text, a video, a sticker…: only photos are taken here."""
+    text, markup = screens.photos_refusal(len((await state.get_data()).get("photos", [])))
     await message.answer(text, reply_markup=markup)
-
-
-async def ask_urgency(query: CallbackQuery, state: FSMContext) -> None:
-    await state.set_state(Report.urgent)
-    await query.answer()
-    text, markup = screens.urgency()
-    await query.message.edit_text(text, reply_markup=markup)
-
-
-async def on_urgent(query: CallbackQuery, callback_data: ReportCB, state: FSMContext) -> None:
-    """Stores the urgency and shows the summary."""
-    data = await state.update_data(urgent=callback_data.value == "1")
-    await state.set_state(Report.summary)
-    await query.answer()
-    text, markup = screens.summary(data)
-    await query.message.edit_text(text, reply_markup=markup)
 
 
 async def on_share(query: CallbackQuery, state: FSMContext) -> None:
@@ -229,15 +174,9 @@ async def on_cancel(query: CallbackQuery, state: FSMContext) -> None:
 
 
 async def receive_not_text(message: Message) -> None:
-    """A photo or another kind of message where the description is expected."""
-    await message.answer(_("Please describe the problem in words first (you can add photos "
-                           "in the next step). Voice messages are not supported yet."))
-
-
-async def receive_unsupported(message: Message) -> None:
-    await message.answer(_("I can only take photos here (up to {limit}). Videos, voice "
-                           "messages, stickers and files cannot be added. Send a photo, or "
-                           "press “Next”.").format(limit=MAX_PHOTOS))
+    """A sticker, a voice message, a file… where the description is expected."""
+    await message.answer(_("Please describe the problem in words: send a text message, or a "
+                           "photo with the description as its caption."))
 
 
 async def receive_other(message: Message) -> None:
@@ -255,20 +194,14 @@ def make_router() -> Router:
     cb = ReportCB.filter
     router.callback_query.register(on_category, Report.category, cb(F.action == "category"))
     router.message.register(receive_description, Report.description, TYPED)
+    router.message.register(receive_description_photo, Report.description, F.photo)
     router.message.register(receive_not_text, Report.description, NOT_COMMAND)
     router.callback_query.register(on_not_similar, Report.similar, cb(F.action == "new"))
     router.message.register(receive_photo, Report.photos, F.photo)
-    router.message.register(receive_unsupported, Report.photos, NOT_COMMAND)
-    router.callback_query.register(on_photos_done, Report.photos, cb(F.action == "photos_done"))
-    router.callback_query.register(on_home, Report.place, cb(F.action == "home"))
-    router.callback_query.register(on_where, StateFilter(Report.place, Report.location),
-                                   cb(F.action == "where"))
-    router.callback_query.register(on_place, Report.place, cb(F.action == "place"))
-    router.message.register(receive_location, Report.location, F.location)
-    router.callback_query.register(on_urgent, Report.urgent, cb(F.action == "urgent"))
+    router.message.register(receive_not_photo, Report.photos, NOT_COMMAND)
+    report_place.register(router)
     router.callback_query.register(on_share, Report.summary, cb(F.action == "share"))
     router.callback_query.register(on_submit, Report.summary, cb(F.action == "submit"))
     router.callback_query.register(on_cancel, StateFilter(Report), cb(F.action == "cancel"))
     router.message.register(receive_other, StateFilter(Report), NOT_COMMAND)
     return router
-

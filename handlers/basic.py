@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.filters import Command, CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import Message
+from aiogram.types import Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
@@ -79,7 +79,9 @@ async def cmd_cancel(message: Message, state: FSMContext) -> None:
         await message.answer(_("There is nothing to cancel."))
         return
     await state.clear()
-    await message.answer(_("Cancelled. Nothing was saved."))
+    # A step may have put buttons at the bottom of the screen (the report's location).
+    await message.answer(_("Cancelled. Nothing was saved."), reply_markup=ReplyKeyboardRemove()
+                         if message.chat.type == "private" else None)
 
 
 def make_router() -> Router:

@@ -1,6 +1,6 @@
 """Buttons and commands of cases outside the multi-step flows: Accept on a case card in a
-body's group, “Me too” from neighbours, the reporter's rating and reopening, /mycases, and
-/report typed in a group (which hands off to the private chat).
+body's group, “Me too” from neighbours, the reporter's rating, reopening and appeal of a
+rejection, /mycases, and /report typed in a group (which hands off to the private chat).
 
 Every press is checked again by the services: who pressed, whether the case is still open.
 """
@@ -11,16 +11,20 @@ from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.services import ServiceError, UnitOfWork
 from bot.services.case_actions import act_on_case, get_case, my_cases, rate_case, reopen_case
-from bot.services.reports import support_case
+from bot.services.case_appeal import appeal_case
+from bot.services.errors import NotPermitted
+from bot.services.reports import may_report, support_case
 from bot.ui import fmt
 from bot.ui.case_callbacks import REPORT_LINK, CaseCB, MeTooCB, MyCaseCB
 from bot.ui.case_status import status_card
 from bot.ui.case_texts import body_name, case_number, category_name, status_name
 from bot.ui.errors import describe
+from bot.ui.keyboards import private_chat_markup
 
 
 async def cmd_report_group(message: Message) -> None:
@@ -28,47 +32,50 @@ async def cmd_report_group(message: Message) -> None:
     me = await message.bot.me()
     await message.reply(
         _("Reports are made in a private chat with me, so your details stay private."),
-        reply_markup=InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
-            text=_("📝 Report a problem"),
-            url=f"https://t.me/{me.username}?start={REPORT_LINK}")]]))
+        reply_markup=private_chat_markup(me.username, _("📝 Report a problem"), REPORT_LINK))
 
 
-async def on_accept(query: CallbackQuery, callback_data: CaseCB, uow: UnitOfWork) -> None:
-    """Accepts the case for the presser's body; the card is refreshed by the outbox."""
-    try:
-        view = await act_on_case(uow, user_id=query.from_user.id, case_id=callback_data.case,
-                                 action="accept")
-    except ServiceError as error:
-        await query.answer(describe(error), show_alert=True)
-        return
-    await query.answer(_("Accepted: case {number}. The reporter has been told.").format(
-        number=case_number(view.number)))
+async def on_accept(query: CallbackQuery, callback_data: CaseCB, uow: UnitOfWork, i18n: I18n,
+                    user_locale: str) -> None:
+    """Accepts the case for the presser's body; the card is refreshed by the outbox (in the
+    group's language), the presser hears back in theirs."""
+    with i18n.use_locale(user_locale):
+        try:
+            view = await act_on_case(uow, user_id=query.from_user.id,
+                                     case_id=callback_data.case, action="accept")
+        except ServiceError as error:
+            await query.answer(describe(error), show_alert=True)
+            return
+        await query.answer(_("Accepted: case {number}. The reporter has been told.").format(
+            number=case_number(view.number)))
 
 
 async def on_me_too(query: CallbackQuery, callback_data: MeTooCB, state: FSMContext,
-                    uow: UnitOfWork) -> None:
-    """Adds the presser to the case's supporters (once)."""
-    try:
-        support = await support_case(uow, query.from_user.id, callback_data.case)
-    except ServiceError as error:
-        await query.answer(describe(error), show_alert=True)
-        return
-    if not support.added:
-        await query.answer(_("You have already said “me too” for case {number}.").format(
-            number=case_number(support.number)), show_alert=True)
-        return
-    if query.message.chat.type == "private":
-        # Offered instead of reporting a duplicate: the report flow ends here.
-        await state.clear()
-        await query.answer()
-        await query.message.edit_text(_(
-            "🙋 Thank you — you were added to case {number} ({count} neighbours now). You "
-            "will hear here when it is resolved.").format(
-            number=case_number(support.number), count=support.supporters), reply_markup=None)
-        return
-    await query.answer(_("Thank you — you were added to case {number} ({count} neighbours "
-                         "now).").format(number=case_number(support.number),
-                                         count=support.supporters), show_alert=True)
+                    uow: UnitOfWork, i18n: I18n, user_locale: str) -> None:
+    """Adds the presser to the case's supporters (once); only they hear back, in their
+    language (in private that is the chat's)."""
+    with i18n.use_locale(user_locale):
+        try:
+            support = await support_case(uow, query.from_user.id, callback_data.case)
+        except ServiceError as error:
+            await query.answer(describe(error), show_alert=True)
+            return
+        if not support.added:
+            await query.answer(_("You have already said “me too” for case {number}.").format(
+                number=case_number(support.number)), show_alert=True)
+            return
+        if query.message.chat.type == "private":
+            # Offered instead of reporting a duplicate: the report flow ends here.
+            await state.clear()
+            await query.answer()
+            await query.message.edit_text(_(
+                "🙋 Thank you — you were added to case {number} ({count} neighbours now). You "
+                "will hear here when it is resolved.").format(
+                number=case_number(support.number), count=support.supporters), reply_markup=None)
+            return
+        await query.answer(_("Thank you — you were added to case {number} ({count} neighbours "
+                             "now).").format(number=case_number(support.number),
+                                             count=support.supporters), show_alert=True)
 
 
 async def on_rate(query: CallbackQuery, callback_data: MyCaseCB, uow: UnitOfWork) -> None:
@@ -95,9 +102,24 @@ async def on_reopen(query: CallbackQuery, callback_data: MyCaseCB, uow: UnitOfWo
         return
     await query.answer()
     await query.message.edit_reply_markup(reply_markup=None)
-    await query.message.answer(_("🔁 Case {number} is open again. {body} has been told and "
-                                 "has a new deadline.").format(
+    await query.message.answer(_("🔁 Case {number} is open again, with a new deadline. We "
+                                 "have told {body}.").format(
         number=case_number(view.number), body=body_name(view.level_body.json())))
+
+
+async def on_appeal(query: CallbackQuery, callback_data: MyCaseCB, uow: UnitOfWork) -> None:
+    """The reporter disagrees with a rejection: the next body up the chain reviews it."""
+    try:
+        view = await appeal_case(uow, user_id=query.from_user.id, case_id=callback_data.case)
+    except ServiceError as error:
+        await query.answer(describe(error), show_alert=True)
+        return
+    await query.answer()
+    await query.message.edit_reply_markup(reply_markup=None)
+    await query.message.answer(_("🙋 Case {number} is open again: {body} will review it and "
+                                 "has a deadline to answer. You will hear here what is "
+                                 "decided.").format(number=case_number(view.number),
+                                                    body=body_name(view.body.json())))
 
 
 async def on_view(query: CallbackQuery, callback_data: MyCaseCB, uow: UnitOfWork,
@@ -117,8 +139,12 @@ async def cmd_mycases(message: Message, uow: UnitOfWork, locale: str) -> None:
     """Lists the reporter's cases with their status, newest first."""
     cases = await my_cases(uow, message.from_user.id)
     if not cases:
-        await message.answer(_("You have not reported anything yet. /report reports a "
-                               "problem."))
+        if await may_report(uow, message.from_user.id):
+            await message.answer(_("You have not reported anything yet. /report reports a "
+                                   "problem."))
+        else:  # /report would refuse them: how to join their home first
+            await message.answer(_("You have not reported anything yet.") + "\n"
+                                 + describe(NotPermitted("not_resident")))
         return
     lines = [_("Your reports (newest first):")]
     rows = []
@@ -144,5 +170,6 @@ def make_router() -> Router:
     my = MyCaseCB.filter
     router.callback_query.register(on_rate, my(F.action == "rate"), StateFilter("*"))
     router.callback_query.register(on_reopen, my(F.action == "reopen"), StateFilter("*"))
+    router.callback_query.register(on_appeal, my(F.action == "appeal"), StateFilter("*"))
     router.callback_query.register(on_view, my(F.action == "view"), StateFilter("*"))
     return router

@@ -1,5 +1,6 @@
 """What the bodies and the reporter do with a case: accept, ask for information, reassign,
-resolve, reject; answer a question, rate, reopen; and the reporter's list.
+resolve (with up to three photos of the result), reject; answer a question, rate, reopen;
+and the reporter's list. Who may act for a body is `case_access`'s rule.
 
 Every action re-checks on the server who acts and whether the case is still open, whatever
 id a button carried. Each step lands on the case's timeline, every posted card is refreshed,
@@ -13,8 +14,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.cases import MAX_NOTE, OPEN, Status
-from bot.domain.roles import Role
+from bot.domain.cases import MAX_NOTE, MAX_PHOTOS, Status
+from bot.services.case_access import acting_body, load_for_body, responsible
 from bot.services.case_sweep import schedule
 from bot.services.case_views import (
     CaseView,
@@ -25,7 +26,6 @@ from bot.services.case_views import (
     queue_card_refresh,
 )
 from bot.services.errors import InvalidInput, NotFound, NotPermitted
-from bot.services.permissions import has_role
 from bot.services.reports import dispatch
 from storage import UnitOfWork, cases_repo, outbox_repo
 from storage.case_models import Body, Case
@@ -33,12 +33,6 @@ from storage.case_models import Body, Case
 ACTIONS = ("accept", "ask", "reassign", "resolve", "reject")
 NEEDS_NOTE = {"ask": "question_required", "resolve": "note_required",
               "reject": "reason_required"}
-
-
-@dataclass(frozen=True)
-class BodyOption:
-    id: int
-    label: Label
 
 
 @dataclass(frozen=True)
@@ -60,54 +54,22 @@ def check_note(action: str, note: str | None) -> str | None:
     return note or None
 
 
-async def responsible(session: AsyncSession, case: Case) -> list[Body]:
-    """Every body from the one assigned up to where the case has climbed."""
-    assigned = await session.get(Body, case.body_id)
-    return [b for b in await cases_repo.bodies(session, case.community_id)
-            if assigned.level <= b.level <= case.level]
-
-
-async def _load_for_body(session: AsyncSession, user_id: int, case_id: int) -> Case:
-    """The case, if the user holds the role of a responsible body (on the community or on
-    the case's building) or is a community admin."""
-    case = await load_case(session, case_id)
-    roles = {Role(b.role) for b in await responsible(session, case)} | {Role.ADMIN}
-    if not await has_role(session, user_id, case.community_id, case.building_id, roles):
-        raise NotPermitted("not_case_body")
-    if case.status not in OPEN:
-        raise InvalidInput("case_closed", number=case.number)
-    return case
-
-
-async def check_actor(uow: UnitOfWork, user_id: int, case_id: int) -> CaseView:
-    """The case, if this user may act on it now (before asking them for a note)."""
-    async with uow(readonly=True):
-        case = await _load_for_body(uow.session, user_id, case_id)
-        return await case_view(uow.session, case)
-
-
-async def reassign_options(uow: UnitOfWork, user_id: int, case_id: int) -> list[BodyOption]:
-    async with uow(readonly=True):
-        case = await _load_for_body(uow.session, user_id, case_id)
-        return [BodyOption(b.id, Label(b.key, b.name))
-                for b in await cases_repo.bodies(uow.session, case.community_id)
-                if b.id != case.body_id]
-
-
 async def act_on_case(uow: UnitOfWork, *, user_id: int, case_id: int, action: str,
-                      note: str | None = None, photo: str | None = None,
+                      note: str | None = None, photos: tuple[str, ...] = (),
                       body_id: int | None = None) -> CaseView:
     """Applies a body's action; a question, a resolution note and a rejection reason are
-    required."""
+    required, and a resolution may show up to MAX_PHOTOS photos."""
     if action not in ACTIONS:
         raise InvalidInput("bad_action")
     note = check_note(action, note)
+    if len(photos) > MAX_PHOTOS:
+        raise InvalidInput("too_many_photos", limit=MAX_PHOTOS)
     async with uow:
         session, now = uow.session, uow.now()
-        case = await _load_for_body(session, user_id, case_id)
+        case = await load_for_body(session, user_id, case_id, action)
         details: dict[str, object] = {}
         if action == "accept":
-            if case.status == Status.ACCEPTED:
+            if case.acked_at is not None:  # accepted, or answered with a question
                 raise InvalidInput("already_accepted", number=case.number)
             _acknowledge(case, now)
             case.status = Status.ACCEPTED
@@ -121,11 +83,11 @@ async def act_on_case(uow: UnitOfWork, *, user_id: int, case_id: int, action: st
             if target.id == case.body_id:
                 raise InvalidInput("same_body")
             details = {"from_body": case.body_id, "to_body": target.id}
-            _reassign(case, target, now)
+            hand_over(case, target, now)
         elif action == "resolve":
             case.status, case.resolved_at = Status.RESOLVED, now
-            if photo:
-                details = {"photo": photo}
+            if photos:
+                details = {"photos": list(photos)}
         else:
             case.status, case.closed_at = Status.REJECTED, now
         schedule(case, now)
@@ -133,7 +95,7 @@ async def act_on_case(uow: UnitOfWork, *, user_id: int, case_id: int, action: st
         await session.flush()
         view = await case_view(session, case)
         await queue_card_refresh(session, view, now)
-        await _tell(session, case, view, action, note, photo, now, user_id)
+        await _tell(session, case, view, action, note, photos, now, user_id)
         if action == "reassign":
             await dispatch(session, case, view, await session.get(Body, case.body_id), now,
                            reassigned=True)
@@ -153,8 +115,9 @@ def _acknowledge(case: Case, now: datetime) -> None:
         case.base_level = case.level
 
 
-def _reassign(case: Case, body: Body, now: datetime) -> None:
-    """The new body gets fresh windows from now, at its own level of the chain."""
+def hand_over(case: Case, body: Body, now: datetime) -> None:
+    """The case is the new body's (reassigned, or appealed to it): it gets fresh windows
+    from now, at its own level of the chain."""
     case.body_id, case.level, case.base_level = body.id, body.level, body.level
     case.status, case.acked_at = Status.NEW, None
     case.ack_due = now + timedelta(hours=case.ack_hours)
@@ -162,25 +125,18 @@ def _reassign(case: Case, body: Body, now: datetime) -> None:
     case.ack_reminded = case.resolve_reminded = False
 
 
-async def acting_body(session: AsyncSession, user_id: int, case: Case) -> Label:
-    """The body the user acted for: the lowest responsible one whose role they hold (an
-    escalated case may be resolved by the body it was assigned to, or by one above)."""
-    for body in await responsible(session, case):
-        if await has_role(session, user_id, case.community_id, case.building_id,
-                          [Role(body.role)]):
-            return Label(body.key, body.name)
-    admins = next((b for b in await cases_repo.bodies(session, case.community_id)
-                   if b.role == Role.ADMIN), None)
-    return Label(admins.key, admins.name) if admins else Label("admins", None)
-
-
 async def _tell(session: AsyncSession, case: Case, view: CaseView, action: str,
-                note: str | None, photo: str | None, now: datetime, actor_id: int) -> None:
-    """The reporter hears every change, from the body that acted; after "resolved" they
-    are asked whether it is fixed, and the neighbours who said "me too" hear it too."""
+                note: str | None, photos: tuple[str, ...], now: datetime,
+                actor_id: int) -> None:
+    """The reporter hears every change, from the body it was made for; after "resolved"
+    they are asked whether it is fixed, after "rejected" offered an appeal, and the
+    neighbours who said "me too" hear of both too."""
     kind = "case_resolved" if action == "resolve" else "case_update"
-    by = view.body if action == "reassign" else await acting_body(session, actor_id, case)
-    params = notice_params(view, event=_EVENT[action], note=note, photo=photo, by=by.json())
+    by = (view.body if action == "reassign"
+          else await acting_body(session, actor_id, case, action))
+    params = notice_params(view, event=_EVENT[action], note=note, photos=list(photos),
+                           by=by.json(), appeal_to=view.appeal_to.json()
+                           if view.appeal_to else None)
     outbox_repo.enqueue(session, chat_id=case.reporter_id, kind=kind, now=now, params=params)
     if action in ("resolve", "reject"):
         for supporter in await cases_repo.supporters(session, case.id):
@@ -194,7 +150,7 @@ async def answer_question(uow: UnitOfWork, *, user_id: int, case_id: int,
     text = check_note("ask", text)
     async with uow:
         session, now = uow.session, uow.now()
-        case = await _reporters(session, user_id, case_id)
+        case = await reporters_case(session, user_id, case_id)
         if case.status != Status.INFO:
             raise InvalidInput("no_question", number=case.number)
         case.status = Status.ACCEPTED
@@ -208,7 +164,7 @@ async def answer_question(uow: UnitOfWork, *, user_id: int, case_id: int,
     return view
 
 
-async def _reporters(session: AsyncSession, user_id: int, case_id: int) -> Case:
+async def reporters_case(session: AsyncSession, user_id: int, case_id: int) -> Case:
     case = await load_case(session, case_id)
     if case.reporter_id != user_id:
         raise NotPermitted("not_reporter")
@@ -221,7 +177,7 @@ async def rate_case(uow: UnitOfWork, *, user_id: int, case_id: int, rating: int)
         raise InvalidInput("bad_rating")
     async with uow:
         session, now = uow.session, uow.now()
-        case = await _reporters(session, user_id, case_id)
+        case = await reporters_case(session, user_id, case_id)
         if case.status != Status.RESOLVED:
             raise InvalidInput("not_resolved", number=case.number)
         case.status, case.closed_at, case.rating = Status.CLOSED, now, rating
@@ -239,7 +195,7 @@ async def reopen_case(uow: UnitOfWork, *, user_id: int, case_id: int) -> CaseVie
     body is told."""
     async with uow:
         session, now = uow.session, uow.now()
-        case = await _reporters(session, user_id, case_id)
+        case = await reporters_case(session, user_id, case_id)
         if case.status != Status.RESOLVED:
             raise InvalidInput("not_resolved", number=case.number)
         case.status, case.resolved_at = Status.ACCEPTED, None
@@ -259,7 +215,7 @@ async def reopen_case(uow: UnitOfWork, *, user_id: int, case_id: int) -> CaseVie
 async def get_case(uow: UnitOfWork, *, user_id: int, case_id: int) -> CaseView:
     """A case for its reporter (the status card)."""
     async with uow(readonly=True):
-        case = await _reporters(uow.session, user_id, case_id)
+        case = await reporters_case(uow.session, user_id, case_id)
         return await case_view(uow.session, case)
 
 

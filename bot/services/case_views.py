@@ -75,6 +75,7 @@ class CaseView:
     overdue: bool  # it climbed the chain since the current deadline passed
     next_escalation: datetime | None  # when it climbs again if nobody acts
     next_body: Label | None  # where it then goes
+    appeal_to: Label | None  # a rejected case: who reviews it if the reporter appeals
 
 
 def ref(case_id: int) -> str:
@@ -145,8 +146,11 @@ def build_view(case: Case, timeline: Sequence[Any], context: ViewContext) -> Cas
     location = ((case.latitude, case.longitude) if case.latitude is not None
                 and case.longitude is not None else None)
     sla = sla_of(case)
-    climb = next_escalation(sla)
-    above = context.chain.get((case.community_id, case.level + 1)) if climb else None
+    above = context.chain.get((case.community_id, case.level + 1))
+    climb = next_escalation(sla) if above is not None else None
+    # One appeal per case, to the body above the level where it was rejected.
+    appeal = above if case.status == Status.REJECTED and not any(
+        e.kind == "appealed" for e in events) else None
     return CaseView(
         case.id, case.number, case.community_id, context.timezones[case.community_id],
         context.categories[case.category_id], Label(body.key, body.name),
@@ -156,8 +160,8 @@ def build_view(case: Case, timeline: Sequence[Any], context: ViewContext) -> Cas
         names.get(case.reporter_id, str(case.reporter_id)), case.created_at, case.ack_due,
         case.resolve_due, case.acked_at, case.resolved_at, case.rating, events,
         sla.status in OPEN and case.level > case.base_level,
-        climb if above is not None else None,
-        Label(above.key, above.name) if above is not None else None)
+        climb, Label(above.key, above.name) if climb is not None else None,
+        Label(appeal.key, appeal.name) if appeal is not None else None)
 
 
 async def case_views_for(session: AsyncSession, cases: Sequence[Case],

@@ -120,6 +120,12 @@ async def _homes(session: AsyncSession, user_id: int) -> list[Household]:
     return homes
 
 
+async def may_report(uow: UnitOfWork, user_id: int) -> bool:
+    """Whether the user is a verified resident of some home, as reporting needs."""
+    async with uow(readonly=True):
+        return bool(await cases_repo.verified_homes(uow.session, user_id))
+
+
 async def start_report(uow: UnitOfWork, user_id: int) -> ReportStart:
     """The reporter's homes and the community's categories; only verified residents report
     (a case needs a place and someone to keep informed)."""

@@ -24,8 +24,8 @@ class ReportCB(CallbackData, prefix="v1rp"):
 
 
 class CaseCB(CallbackData, prefix="v1case"):
-    """A body's action on a case card: accept (in the group), or the choice of a body when
-    reassigning (in private)."""
+    """A body's action on a case card: accept (in the group); in private, the choice of a
+    body when reassigning, and confirming a rejection or going back to its reason."""
 
     action: str
     case: int
@@ -39,7 +39,8 @@ class MeTooCB(CallbackData, prefix="v1me2"):
 
 
 class MyCaseCB(CallbackData, prefix="v1my"):
-    """The reporter's buttons: view, answer a question, rate 1–5, reopen."""
+    """The reporter's buttons: view, answer a question, rate 1–5, reopen, appeal a
+    rejection."""
 
     action: str
     case: int

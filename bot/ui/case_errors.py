@@ -7,6 +7,8 @@ from typing import Any
 
 from aiogram.utils.i18n import gettext as _
 
+from bot.ui.case_texts import body_name
+
 
 def case_messages(d: dict[str, Any]) -> dict[str, Callable[[], str]]:
     number = f"#{d.get('number', '')}"
@@ -30,6 +32,17 @@ def case_messages(d: dict[str, Any]) -> dict[str, Callable[[], str]]:
         "not_case_body": lambda: _(
             "Only the body responsible for this case (or one it was escalated to) can act "
             "on it."),
+        "reject_level": lambda: _(
+            "Case {number} has gone up to {body}, so only {body} or the community admins "
+            "can reject it now. You can still resolve it.").format(
+            number=number, body=body_name(d.get("body") or ("", None))),
+        "not_rejected": lambda: _("Case {number} is not rejected (any more): there is "
+                                  "nothing to appeal.").format(number=number),
+        "already_appealed": lambda: _(
+            "Case {number} was already reviewed after your appeal; that decision stands."
+        ).format(number=number),
+        "no_appeal": lambda: _("Case {number} was rejected at the top level: there is "
+                               "nobody above to review it.").format(number=number),
         "support_not_resident": lambda: _(
             "“Me too” is for verified residents of this community. Join your home first."),
         "own_case": lambda: _("This is your own report; you are kept informed already."),

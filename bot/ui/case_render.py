@@ -1,5 +1,5 @@
-"""Renderers of the posts about cases: the card a body acts on, the anonymous card in the
-building's group, the reporter's notices, the question to rate a resolved case, reminders.
+"""Renderers of the cards of a case: the card a body acts on and the anonymous card in the
+building's group (the notices about a case are in `case_notices`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.domain.cases import priority
 from bot.ui import fmt
-from bot.ui.case_callbacks import CaseCB, MeTooCB, MyCaseCB, action_link
+from bot.ui.case_callbacks import CaseCB, MeTooCB, action_link
 from bot.ui.case_texts import (
     body_name,
     case_number,
@@ -28,11 +28,11 @@ TEXT_LIMIT = 4096
 DESCRIPTION_SHOWN = 1500  # leaves room for the timeline in one message
 
 
-def _when(params: dict[str, Any], key: str, ctx: RenderContext) -> str:
+def when_of(params: dict[str, Any], key: str, ctx: RenderContext) -> str:
     return fmt.when(datetime.fromisoformat(params[key]), params["timezone"], ctx.locale)
 
 
-def _clip(text: str, limit: int) -> str:
+def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
@@ -45,7 +45,9 @@ def header(params: dict[str, Any]) -> str:
 
 def place_line(params: dict[str, Any]) -> str:
     place = place_name(params["place"])
-    if params["place"] == "home":
+    if params["place"] == "location":  # the line has its own 📍 already
+        place = _("Shared location")
+    elif params["place"] == "home":
         place = params["place_label"] or _("a home in the building")
     elif params.get("place_label"):
         place = f"{place} — {params['place_label']}"
@@ -68,7 +70,7 @@ def timeline_lines(params: dict[str, Any], ctx: RenderContext) -> list[str]:
         if actor:
             line += f" — {actor}"
         if note:
-            line += f": “{_clip(note, 200)}”"
+            line += f": “{clip(note, 200)}”"
         lines.append(line)
     return lines
 
@@ -81,14 +83,14 @@ def deadline_lines(params: dict[str, Any], ctx: RenderContext) -> list[str]:
     if not params["acked"]:
         text = (_("⚠️ Accept deadline passed: {deadline}") if overdue
                 else _("⏱ Accept by {deadline}"))
-        lines.append(text.format(deadline=_when(params, "ack_due", ctx)))
+        lines.append(text.format(deadline=when_of(params, "ack_due", ctx)))
     text = (_("⚠️ Resolve deadline passed: {deadline}") if overdue and params["acked"]
             else _("⏱ Resolve by {deadline}"))
-    lines.append(text.format(deadline=_when(params, "resolve_due", ctx)))
+    lines.append(text.format(deadline=when_of(params, "resolve_due", ctx)))
     if overdue and params.get("next_escalation"):
         lines.append(_("⏫ If nobody acts, it goes to {body} at {time}").format(
             body=body_name(params["next_body"]),
-            time=_when(params, "next_escalation", ctx)))
+            time=when_of(params, "next_escalation", ctx)))
     return lines
 
 
@@ -101,7 +103,10 @@ def card_text(params: dict[str, Any], ctx: RenderContext) -> str:
         lines.append(_("↪️ Reassigned to {body}.").format(body=body_name(params["body"])))
     if params.get("reopened"):
         lines.append(_("🔁 Reopened: the reporter says it is not fixed."))
-    lines += [header(params), _clip(params["description"], DESCRIPTION_SHOWN), place_line(params)]
+    if params.get("appealed"):
+        lines.append(_("🙋 Appeal: {body} rejected this case; the reporter asks you to "
+                       "review it.").format(body=body_name(params["appealed"])))
+    lines += [header(params), clip(params["description"], DESCRIPTION_SHOWN), place_line(params)]
     if params.get("reporter"):
         lines.append(_("👤 Reported by {name}").format(name=params["reporter"]))
     lines.append(_("Responsible: {body}").format(body=body_name(params["body"])))
@@ -118,7 +123,7 @@ def card_text(params: dict[str, Any], ctx: RenderContext) -> str:
     if params.get("photos"):
         lines.append(_("📷 Photos: {count} (below)").format(count=len(params["photos"])))
     text = "\n".join(lines + [""] + timeline_lines(params, ctx))
-    return _clip(text, TEXT_LIMIT)
+    return clip(text, TEXT_LIMIT)
 
 
 def body_keyboard(params: dict[str, Any], ctx: RenderContext) -> InlineKeyboardMarkup | None:
@@ -132,7 +137,7 @@ def body_keyboard(params: dict[str, Any], ctx: RenderContext) -> InlineKeyboardM
             text=text, url=f"https://t.me/{ctx.bot_username}?start={action_link(action, case_id)}")
 
     first = [link(_("❓ Ask for information"), "ask")]
-    if params["status"] != "accepted":
+    if not params["acked"]:  # neither accepted nor answered with a question yet
         first.insert(0, InlineKeyboardButton(
             text=_("✅ Accept"), callback_data=CaseCB(action="accept", case=case_id).pack()))
     return InlineKeyboardMarkup(inline_keyboard=[
@@ -151,7 +156,7 @@ def case_card(params: dict[str, Any], ctx: RenderContext) -> Rendered:
 @renderer("case_neighbours")
 def case_neighbours(params: dict[str, Any], ctx: RenderContext) -> Rendered:
     lines = [_("🏘 A neighbour reported a problem in our building."), header(params),
-             _clip(params["description"], DESCRIPTION_SHOWN), place_line(params),
+             clip(params["description"], DESCRIPTION_SHOWN), place_line(params),
              _("Status: {status}").format(status=status_name(params["status"])),
              _("👥 Neighbours affected too: {count}").format(
                  count=fmt.number(params["supporters"], ctx.locale))]
@@ -161,90 +166,3 @@ def case_neighbours(params: dict[str, Any], ctx: RenderContext) -> Rendered:
         markup = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
             text=_("🙋 Me too"), callback_data=MeTooCB(case=params["case_id"]).pack())]])
     return Rendered("\n".join(lines), reply_markup=markup)
-
-
-def _quote(note: str | None) -> str:
-    return f"“{_clip(note, 1000)}”" if note else ""
-
-
-@renderer("case_update")
-def case_update(params: dict[str, Any], ctx: RenderContext) -> Rendered:
-    """A change of the reporter's (or a supported) case, in private."""
-    number, body = case_number(params["number"]), body_name(params.get("by") or params["body"])
-    event, note = params["event"], params.get("note")
-    texts = {
-        "accepted": lambda: _("🛠 {body} accepted your report {number} and is working on "
-                              "it.").format(body=body, number=number),
-        "info_asked": lambda: _("❓ {body} needs more information about your report {number}:"
-                                "\n{question}\nPress “Answer” and send your reply.").format(
-            body=body, number=number, question=_quote(note)),
-        "reassigned": lambda: _("↪️ Your report {number} was passed to {body}, who is "
-                                "responsible for it.").format(body=body, number=number),
-        "rejected": lambda: _("🚫 {body} rejected report {number}. Reason: {reason}\nIf you "
-                              "disagree, talk to the residents' committee.").format(
-            body=body, number=number, reason=_quote(note)),
-        "resolved": lambda: _("✅ {body} says report {number} is resolved: {note}").format(
-            body=body, number=number, note=_quote(note)),
-        "escalated": lambda: _("⏫ Report {number} was not handled in time and has been "
-                               "passed up to {level}.").format(
-            number=number, level=body_name(params["level_body"])),
-        "auto_closed": lambda: _("☑️ Report {number} was closed: it was resolved 7 days ago "
-                                 "and we heard nothing more. Send /report if the problem "
-                                 "comes back.").format(number=number),
-    }
-    text = texts[event]()
-    if params.get("supporter"):
-        text = _("About a problem you also reported (“me too”):") + "\n" + text
-    markup = None
-    if event == "info_asked" and not params.get("supporter"):
-        markup = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
-            text=_("✍️ Answer"),
-            callback_data=MyCaseCB(action="answer", case=params["case_id"]).pack())]])
-    return Rendered(text, reply_markup=markup)
-
-
-def rating_keyboard(case_id: int) -> InlineKeyboardMarkup:
-    stars = [InlineKeyboardButton(text="⭐" * n if n < 4 else f"{n}⭐",
-                                  callback_data=MyCaseCB(action="rate", case=case_id,
-                                                         value=n).pack())
-             for n in range(1, 6)]
-    return InlineKeyboardMarkup(inline_keyboard=[stars, [InlineKeyboardButton(
-        text=_("🔁 Not fixed — reopen"),
-        callback_data=MyCaseCB(action="reopen", case=case_id).pack())]])
-
-
-@renderer("case_resolved")
-def case_resolved(params: dict[str, Any], ctx: RenderContext) -> Rendered:
-    """Resolved: the reporter is asked whether it is really fixed."""
-    text = _("✅ {body} says your report {number} is resolved: {note}\n\nIs it really fixed? "
-             "Rate the result from 1 (bad) to 5 (very good), or reopen the case if it is "
-             "not. Without an answer the case closes in 7 days.").format(
-        body=body_name(params.get("by") or params["body"]), number=case_number(params["number"]),
-        note=_quote(params.get("note")))
-    photo = params.get("photo")
-    return Rendered(text, reply_markup=rating_keyboard(params["case_id"]),
-                    photo_ids=(photo,) if photo else ())
-
-
-@renderer("case_reminder")
-def case_reminder(params: dict[str, Any], ctx: RenderContext) -> Rendered:
-    deadline = _when(params, "deadline", ctx)
-    number = case_number(params["number"])
-    if params["phase"] == "ack":
-        text = _("⏰ Reminder: case {number} has not been accepted yet. Please accept it "
-                 "before {deadline}, or it goes up to the next level.").format(
-            number=number, deadline=deadline)
-    else:
-        text = _("⏰ Reminder: case {number} must be resolved before {deadline}, or it goes "
-                 "up to the next level.").format(number=number, deadline=deadline)
-    if params.get("urgent"):
-        text = _("🚨 URGENT") + " " + text
-    return Rendered(text + "\n" + _clip(params["description"], 300))
-
-
-@renderer("case_info_given")
-def case_info_given(params: dict[str, Any], ctx: RenderContext) -> Rendered:
-    text = _("💬 The reporter of case {number} answered: {answer}").format(
-        number=case_number(params["number"]), answer=_quote(params["answer"]))
-    return Rendered(text + "\n\n" + card_text(params, ctx)[:TEXT_LIMIT - len(text) - 2],
-                    reply_markup=body_keyboard(params, ctx))

@@ -6,7 +6,8 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
 from bot.services.case_views import CaseView, card_params
-from bot.ui.case_render import card_text, rating_keyboard
+from bot.ui.case_notices import appeal_keyboard, rating_keyboard
+from bot.ui.case_render import card_text
 from bot.ui.case_texts import body_name, case_number
 from bot.ui.render import RenderContext
 
@@ -21,5 +22,8 @@ def status_card(view: CaseView, locale: str, *, submitted: bool = False,
         text = _("✅ Thank you! Your report is case {number}. {body} has been told; you will "
                  "hear of every step here. /mycases lists your reports.").format(
             number=case_number(view.number), body=body_name(view.body.json())) + "\n\n" + text
-    markup = rating_keyboard(view.id) if view.status == "resolved" else None
-    return text, markup
+    if view.status == "resolved":
+        return text, rating_keyboard(view.id)
+    if view.appeal_to is not None:
+        return text, appeal_keyboard(view.id, view.appeal_to.json())
+    return text, None

@@ -74,6 +74,7 @@ def event_name(kind: str) -> str:
         "rejected": _("rejected"),
         "escalated": _("escalated (overdue)"),
         "reopened": _("reopened by the reporter"),
+        "appealed": _("appealed by the reporter"),
         "rated": _("rated"),
         "closed": _("closed"),
         "supported": _("a neighbour said “me too”"),

@@ -56,15 +56,33 @@ def similar(cases: list[Any], locale: str) -> tuple[str, InlineKeyboardMarkup]:
 
 
 def photos_prompt(count: int) -> tuple[str, InlineKeyboardMarkup]:
+    """The photo step after `count` photos: the button is “Skip” before the first."""
     if count == 0:
         text = _("📷 Send up to {limit} photos of the problem now, or press “Skip”.").format(
             limit=MAX_PHOTOS)
-        done = _button(_("Skip ➡️"), "photos_done")
-    else:
+    elif count < MAX_PHOTOS:
         text = _("📷 Photo {count} of {limit} added. Send another, or press “Next”.").format(
             count=count, limit=MAX_PHOTOS)
-        done = _button(_("Next ➡️"), "photos_done")
-    return text, InlineKeyboardMarkup(inline_keyboard=[[done], cancel_row()])
+    else:
+        text = _("You have added {limit} photos, the most I can take. Press “Next”.").format(
+            limit=MAX_PHOTOS)
+    return text, _photos_markup(count)
+
+
+def photos_refusal(count: int) -> tuple[str, InlineKeyboardMarkup]:
+    """Something other than a photo at the photo step, with the step's button again."""
+    if count == 0:
+        text = _("Only photos can be added here (up to {limit}). Send a photo, or press "
+                 "“Skip”.").format(limit=MAX_PHOTOS)
+    else:
+        text = _("Only photos can be added here (up to {limit}). Send a photo, or press "
+                 "“Next”.").format(limit=MAX_PHOTOS)
+    return text, _photos_markup(count)
+
+
+def _photos_markup(count: int) -> InlineKeyboardMarkup:
+    done = _button(_("Skip ➡️") if count == 0 else _("Next ➡️"), "photos_done")
+    return InlineKeyboardMarkup(inline_keyboard=[[done], cancel_row()])
 
 
 def places(homes: dict[str, str]) -> tuple[str, InlineKeyboardMarkup]:
@@ -85,9 +103,29 @@ def place_choices(group: str) -> tuple[str, InlineKeyboardMarkup]:
 
 
 def location_keyboard() -> ReplyKeyboardMarkup:
+    """At the bottom of the screen: send the location, or go back to the places, or
+    cancel the report (typed labels, read back by `location_choice`)."""
     return ReplyKeyboardMarkup(
-        keyboard=[[KeyboardButton(text=_("📍 Send my current location"), request_location=True)]],
+        keyboard=[[KeyboardButton(text=_("📍 Send my current location"), request_location=True)],
+                  [KeyboardButton(text=_("⬅️ Back")), KeyboardButton(text=_("✖️ Cancel"))]],
         resize_keyboard=True, one_time_keyboard=True)
+
+
+def location_choice(text: str | None) -> str | None:
+    """"back" or "cancel" for the labels of `location_keyboard`, else None."""
+    return {_("⬅️ Back"): "back", _("✖️ Cancel"): "cancel"}.get(text or "")
+
+
+def location_prompt() -> str:
+    return _("Press “{button}” at the bottom of the screen to send where you are now, or "
+             "send a place with 📎 → Location. “{back}” chooses another kind of place.").format(
+        button=_("📍 Send my current location"), back=_("⬅️ Back"))
+
+
+def location_hint() -> str:
+    return _("Please press “{button}” at the bottom of the screen, or “{back}” to choose "
+             "another kind of place.").format(button=_("📍 Send my current location"),
+                                             back=_("⬅️ Back"))
 
 
 def urgency() -> tuple[str, InlineKeyboardMarkup]:

@@ -43,10 +43,13 @@ ESCALATED_TO = "Escalated to: {body}"
 STATUS = "Status: {status}"
 ACCEPT_BY = "⏱ Accept by {deadline}"
 RESOLVE_BY = "⏱ Resolve by {deadline}"
+RESOLVE_PASSED = "⚠️ Resolve deadline passed: {deadline}"
+NEXT_ESCALATION = "⏫ If nobody acts, it goes to {body} at {time}"
 PHOTOS_BELOW = "📷 Photos: {count} (below)"
 TIMELINE = "Timeline:"
 ESCALATED_TO_YOU = "⏫ Escalated to you: {body} has not acted in time."
 PROPERTY, OWNERS = "Property management", "Owners' committee"
+RESIDENTS_COMMITTEE = "Residents' committee"
 STATUSES = {"new": "🆕 waiting to be accepted", "accepted": "🛠 being worked on",
             "resolved": "✅ resolved, waiting for the reporter's confirmation",
             "closed": "☑️ closed"}
@@ -60,16 +63,18 @@ REASSIGN, REJECT = "↪️ Reassign", "🚫 Reject"
 ACCEPTED = "Accepted: case {number}. The reporter has been told."
 RESOLVE_PROMPT = ("🛠 Case {number}: what was done? Send a short note — with a photo of the "
                   "result if you have one (the photo's caption is the note).")
+RESOLVE_PHOTO_ADDED = ("📷 Photo {count} of {limit} added. Send another, or a short note of "
+                       "what was done.")
 RESOLVED = ("Done: case {number} is resolved. The reporter is asked to confirm and rate it.")
 
-# -- the sweeper and the reporter's notices (bot/ui/case_render.py) ---------------------------
+# -- the sweeper and the reporter's notices (bot/ui/case_notices.py) --------------------------
 REMINDER = ("⏰ Reminder: case {number} must be resolved before {deadline}, or it goes up to "
             "the next level.")
-NOTICE_ACCEPTED = "🛠 {body} accepted your report {number} and is working on it."
+NOTICE_ACCEPTED = "🛠 Your report {number} was accepted by {body}. Work on it has started."
 NOTICE_ESCALATED = ("⏫ Report {number} was not handled in time and has been passed up to "
                     "{level}.")
-NOTICE_RESOLVED = ("✅ {body} says your report {number} is resolved: {note}\n\nIs it really "
-                   "fixed? Rate the result from 1 (bad) to 5 (very good), or reopen the case "
-                   "if it is not. Without an answer the case closes in 7 days.")
+NOTICE_RESOLVED = ("✅ Your report {number} was marked as resolved by {body}: {note}\n\nIs it "
+                   "really fixed? Rate the result from 1 (bad) to 5 (very good), or reopen the "
+                   "case if it is not. Without an answer the case closes in 7 days.")
 REOPEN = "🔁 Not fixed — reopen"
 RATED = "Thank you for your rating ({stars}). Case {number} is closed."

@@ -2,9 +2,11 @@
 with a photo; property management gets the case card (the photo after it) in its group and
 accepts it there; the reporter hears of it. Property is reminded before the resolve deadline
 and, when it passes, the case climbs to the owners' committee: its group gets the card with
-the timeline and the reporter hears where it went. A committee member follows the card's
-🛠 Resolve link into the private chat and sends what was done; both cards show it resolved,
-the reporter is asked to confirm and rates it 4, which closes the case.
+the timeline, the deadline that passed and when it climbs next, and the reporter hears where
+it went. A committee member follows the card's 🛠 Resolve link into the private chat and
+sends two photos of the result, the second with what was done as its caption; both cards
+show it resolved, the reporter gets the note and both photos, is asked to confirm and rates
+it 4, which closes the case.
 
 The roster, the people and the bound groups are seeded through the project's own services
 and storage API; everything users do goes through the bot. One bot process serves both
@@ -21,7 +23,6 @@ from sqlalchemy import select
 
 from bot.domain.cases import MAX_PHOTOS, reminder_lead
 from bot.services.communities import create_community
-from bot.services.roles_admin import grant_role
 from storage import UnitOfWork, roster_repo
 from storage.case_models import Case, CaseEvent
 from storage.models import ChatGroup, Community, Household, Resident
@@ -51,6 +52,7 @@ from tests.e2e.report_texts import (
     HEADER,
     MY_HOME,
     NEXT,
+    NEXT_ESCALATION,
     NO,
     NOTICE_ACCEPTED,
     NOTICE_ESCALATED,
@@ -69,8 +71,11 @@ from tests.e2e.report_texts import (
     REOPEN,
     REPAIRS,
     REPORTED_BY,
+    RESIDENTS_COMMITTEE,
     RESOLVE,
     RESOLVE_BY,
+    RESOLVE_PASSED,
+    RESOLVE_PHOTO_ADDED,
     RESOLVE_PROMPT,
     RESOLVED,
     RESPONSIBLE,
@@ -91,6 +96,7 @@ from tests.e2e.steps import (
     Said,
     Texts,
     file_of,
+    hold_roles,
     labels,
     short_when,
     start_payload,
@@ -106,6 +112,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="session")]
 TZ = "Asia/Shanghai"
 ROOMS = {"1": ("101", "102"), "2": ("201", "202")}
 PHOTO = b"\xff\xd8\xff\xe0fake-jpeg of a wet ceiling"
+FIXED = (b"\xff\xd8\xff\xe0fake-jpeg of the new pipe",
+         b"\xff\xd8\xff\xe0fake-jpeg of a dry ceiling")
 NUMBER = "#1"  # each community numbers its cases from 1
 ACK, RESOLVE_WINDOW = timedelta(hours=4), timedelta(hours=72)  # repairs, not urgent
 QUIET_DAYS = timedelta(days=30)  # longer than the transcript's 3 days
@@ -196,10 +204,8 @@ async def seed(bot: BotProcess, e: Estate) -> int:
                                       purpose=purpose, locale=None, active=True,
                                       bound_by=e.admin, created_at=now, updated_at=now))
             await uow.commit()
-        for person, role in ((e.staff, "property"), (e.member, "owners_committee")):
-            await grant_role(UnitOfWork(db, clock), actor_id=e.admin,
-                             community_id=community.id, user_id=person.id, role=role,
-                             unit_id=None)
+        await hold_roles(db, clock, community.id, e.admin, (
+            (e.staff, "property", None), (e.member, "owners_committee", None)))
     return community.id
 
 
@@ -238,7 +244,12 @@ def card(e: Estate, tr: Texts, case: Case, events: list[CaseEvent], *, status: s
     if status in OPEN:
         if not acked:
             lines.append(tr(ACCEPT_BY, deadline=when(case.ack_due, TZ, e.locale)))
-        lines.append(tr(RESOLVE_BY, deadline=when(case.resolve_due, TZ, e.locale)))
+        if climbed:  # it climbed past the resolve deadline; one more window, and up again
+            lines += [tr(RESOLVE_PASSED, deadline=when(case.resolve_due, TZ, e.locale)),
+                      tr(NEXT_ESCALATION, body=tr(RESIDENTS_COMMITTEE), time=when(
+                          case.resolve_due + RESOLVE_WINDOW, TZ, e.locale))]
+        else:
+            lines.append(tr(RESOLVE_BY, deadline=when(case.resolve_due, TZ, e.locale)))
     if photos:
         lines.append(tr(PHOTOS_BELOW, count=photos))
     names = {p.id: p.name for p in (e.resident, e.staff, e.member)}
@@ -255,12 +266,12 @@ def card(e: Estate, tr: Texts, case: Case, events: list[CaseEvent], *, status: s
     return "\n".join(lines)
 
 
-async def photo_after(t: Transcript, server: FakeTelegramServer, group: FakeChat,
-                      file_id: str) -> None:
-    """The resident's photo, sent by its file id right after the card."""
-    picture = await t.bot_says(group, equals="")
+async def photo_after(t: Transcript, server: FakeTelegramServer, chat: FakeChat | FakeUser,
+                      file_id: str, content: bytes = PHOTO) -> None:
+    """A photo sent by its file id right after a text (the resident's after the card)."""
+    picture = await t.bot_says(chat, equals="")
     assert picture["photo"][-1]["file_id"] == file_id, picture
-    assert file_of(server, picture, "photo") == PHOTO
+    assert file_of(server, picture, "photo") == content
 
 
 async def report(t: Transcript, resident: FakeUser, e: Estate, tr: Texts) -> str:
@@ -335,7 +346,7 @@ async def test_report_accepted_escalated_resolved_and_rated(
                                                           status="accepted", photos=1))
     assert edited["message_id"] == posted["message_id"]
     assert labels(edited) == [tr(ASK), tr(RESOLVE), tr(REASSIGN), tr(REJECT)]
-    await t.bot_says(resident, equals=tr(NOTICE_ACCEPTED, body=tr(PROPERTY), number=NUMBER))
+    await t.bot_says(resident, equals=tr(NOTICE_ACCEPTED, number=NUMBER, body=tr(PROPERTY)))
 
     # 18 hours before the resolve deadline, property management is reminded.
     await server.wait_idle(quiet=0.3)
@@ -360,14 +371,18 @@ async def test_report_accepted_escalated_resolved_and_rated(
                                                          climbed=True, photos=1))
     assert moved["message_id"] == posted["message_id"]
 
-    # A committee member follows the card's 🛠 Resolve link and says what was done.
+    # A committee member follows the card's 🛠 Resolve link and sends two photos of the
+    # result, the second with what was done as its caption.
     link = start_payload(url_of(up, tr(RESOLVE)))
     assert link == f"cr_{case.id}"
     await t.user_says(member, f"/start {link}")
     await t.bot_buttons(member, equals="\n\n".join([tr(RESOLVE_PROMPT, number=NUMBER),
                                                     e.problem]), buttons=[tr(CANCEL)])
-    await t.user_says(member, e.note)
+    first = await user_sends_photo(t, member, FIXED[0])
+    await t.bot_says(member, equals=tr(RESOLVE_PHOTO_ADDED, count=1, limit=MAX_PHOTOS))
+    second = await user_sends_photo(t, member, FIXED[1], caption=e.note)
     await t.bot_says(member, equals=tr(RESOLVED, number=NUMBER))
+    fixed = [str(sent["message"]["photo"][-1]["file_id"]) for sent in (first, second)]
     events = await timeline_of(bot, case, "submitted", "accepted", "escalated", "resolved")
     for group, card_id in ((property_group, posted["message_id"]),
                            (committee_group, up["message_id"])):
@@ -378,8 +393,10 @@ async def test_report_accepted_escalated_resolved_and_rated(
     # The reporter hears it from the owners' committee, which acted, is asked to confirm
     # and rates it 4: the case closes.
     rating = await t.bot_buttons(resident, equals=tr(
-        NOTICE_RESOLVED, body=tr(OWNERS), number=NUMBER, note=f"“{e.note}”"))
+        NOTICE_RESOLVED, number=NUMBER, body=tr(OWNERS), note=f"“{e.note}”"))
     assert labels(rating) == [*STARS, tr(REOPEN)]
+    for file_id, content in zip(fixed, FIXED, strict=True):
+        await photo_after(t, server, resident, file_id, content)
     pressed = await t.press(resident, rating, "4⭐")
     await t.bot_answers(pressed, alert=False)
     await t.bot_says(resident, equals=tr(RATED, stars="⭐" * 4, number=NUMBER))

@@ -29,6 +29,12 @@ PROPERTY, BUILDING = -2001, -2002
 
 @pytest.fixture
 async def world(sqlite_db: Database, clock: FrozenClock):
+    return await make_world(sqlite_db, clock)
+
+
+async def make_world(sqlite_db: Database, clock: FrozenClock):
+    """Two residents, property staff, someone without a home, the property group and the
+    building's group."""
     roster = await make_roster(sqlite_db, clock, admin_id=ADMIN_ID, locale="en", floors=2)
     await make_resident(sqlite_db, clock, ALICE.id, roster.homes["101"], name="Alice")
     await make_resident(sqlite_db, clock, BOB.id, roster.homes["201"], name="Bob")
@@ -80,15 +86,22 @@ async def test_report_with_photos_and_bad_inputs(app: App, fake_session: FakeSes
     sticker = {"sticker": {"file_id": "S", "file_unique_id": "uS", "width": 512,
                            "height": 512, "is_animated": False, "is_video": False,
                            "type": "regular"}}
-    assert "in words first" in (await alice.send("", **sticker))[0]
+    refusal = (await alice.send("", **sticker))[0]
+    assert "send a text message, or a photo with the description" in refusal
+    assert "voice" not in refusal
     assert "the limit is 2000" in (await alice.send("x" * 2001))[0]
     assert "Send up to 3 photos" in (await alice.send("The lift on floor 2 is stuck"))[0]
     video = {"video": {"file_id": "V", "file_unique_id": "uV", "width": 1, "height": 1,
                        "duration": 3}}
-    assert "I can only take photos" in (await alice.send("", **video))[0]
-    for n in (1, 2, 3):
+    # Before the first photo the button is “Skip”, and the refusal says so.
+    assert "Send a photo, or press “Skip”" in (await alice.send("", **video))[0]
+    assert alice.labels() == ["Skip ➡️", "✖️ Cancel"]
+    for n in (1, 2):
         assert f"Photo {n} of 3 added" in (await alice.send("", **photo(f"P{n}")))[0]
+    assert "Send a photo, or press “Next”" in (await alice.send("a typed word"))[0]
+    assert "the most I can take" in (await alice.send("", **photo("P3")))[0]
     assert "the most I can take" in (await alice.send("", **photo("P4")))[0]
+    assert alice.labels() == ["Next ➡️", "✖️ Cancel"], "the limit message has its button"
     assert "Where is the problem?" in (await alice.press("Next ➡️"))[0]
     assert "Is it urgent" in (await alice.press("🏠 My home"))[0]
     summary = (await alice.press("🚨 Yes, urgent"))[0]
@@ -142,10 +155,13 @@ async def test_the_body_acts_and_everyone_else_is_refused(
     assert "That case does not exist" in (await staff.send("/start cr_999"))[0]
     assert "Only the body" in (await Chat(app, fake_session, BOB).send("/start cr_1"))[0]
     assert "what was done?" in (await staff.send("/start cr_1"))[0]
-    assert "Photo added" in (await staff.send("", **photo("FIX")))[0]
-    assert "case #1 is resolved" in (await staff.send("Replaced the bulb"))[0]
+    assert "Photo 1 of 3 added" in (await staff.send("", **photo("FIX")))[0]
+    # A second photo, the note as its caption: both photos go to the reporter.
+    assert "case #1 is resolved" in (await staff.send("", **photo("AFTER",
+                                                                 "Replaced the bulb")))[0]
     [resolved] = await posts(sqlite_db, "case_resolved")
-    assert (resolved.chat_id, resolved.params["photo"]) == (ALICE.id, "FIX")
+    assert (resolved.chat_id, resolved.params["photos"]) == (ALICE.id, ["FIX", "AFTER"])
+    assert resolved.params["note"] == "Replaced the bulb"
     alice = Chat(app, fake_session, ALICE)
     await alice.press_data(MyCaseCB(action="rate", case=1, value=4).pack())
     async with sqlite_db.reading() as session:

@@ -34,6 +34,12 @@ PROPERTY_CHAT, COMMITTEE_CHAT, BUILDING_CHAT = -1001, -1002, -1003
 
 @pytest.fixture
 async def estate(db: Database, clock: FrozenClock):
+    return await make_estate(db, clock)
+
+
+async def make_estate(db: Database, clock: FrozenClock):
+    """A roster with two residents, property staff, an owners' committee member and the
+    property, committee and building groups."""
     roster = await make_roster(db, clock, admin_id=ADMIN)
     await make_resident(db, clock, REPORTER, roster.homes["101"])
     await make_resident(db, clock, NEIGHBOUR, roster.homes["201"])
@@ -196,9 +202,13 @@ async def test_question_answer_resolve_reopen_and_rate(db, clock, estate):
     assert [m.params["answer"] for m in await outbox(db, "case_info_given")] == ["3楼"]
     with pytest.raises(InvalidInput, match="not_resolved"):
         await rate_case(uow, user_id=REPORTER, case_id=view.id, rating=4)
+    with pytest.raises(InvalidInput, match="too_many_photos"):
+        await act_on_case(uow, user_id=STAFF, case_id=view.id, action="resolve", note="好了",
+                          photos=("F1", "F2", "F3", "F4"))
     await act_on_case(uow, user_id=STAFF, case_id=view.id, action="resolve", note="换了灯泡",
-                      photo="FIXED")
-    assert [m.params["photo"] for m in await outbox(db, "case_resolved")] == ["FIXED"]
+                      photos=("BEFORE", "FIXED"))
+    assert [m.params["photos"] for m in await outbox(db, "case_resolved")] == [
+        ["BEFORE", "FIXED"]]
     clock.advance(timedelta(hours=1))
     reopened = await reopen_case(uow, user_id=REPORTER, case_id=view.id)
     assert reopened.status is Status.ACCEPTED
