@@ -80,6 +80,7 @@ class InboxMiddleware(BaseMiddleware):
         uow = UnitOfWork(self.db, self.clock, update_id=event.update_id)
         data["uow"] = uow
         data["locale"] = context.locale
+        data["user_locale"] = context.sender_locale
         try:
             result = await handler(event, data)
         except DuplicateUpdate:
@@ -95,7 +96,8 @@ class InboxMiddleware(BaseMiddleware):
 class LocaleMiddleware(I18nMiddleware):
     """Sets the locale the inbox middleware resolved: private chats the user's choice,
     Telegram's language, the community default; groups their own setting, then their
-    community's default."""
+    community's default. What only the sender sees in a group (a button's alert) is said
+    in `data["user_locale"]`, resolved like a private chat's."""
 
     async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
         return data.get("locale") or self.i18n.default_locale

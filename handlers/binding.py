@@ -1,31 +1,45 @@
 """/bind and /unbind in a group: connect the chat (or a forum topic) to a unit and a
 purpose. Only a Telegram admin of the chat who is also a community admin or committee member
-may do it; the buttons carry who started, and every press is checked again."""
+may do it, and both rights are checked again at Confirm.
+
+The dialog speaks the language of whoever sent /bind, and only they may press its buttons:
+who that is is kept on the server, keyed by the dialog's message (button data can be
+forged). Once bound, the confirmation and the pinned Join post are in the group's language
+(its own setting, else its community's default), like everything the group gets later."""
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware, Bot, F, Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command
-from aiogram.types import (
-    CallbackQuery,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    Message,
-)
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.storage.base import BaseStorage, StorageKey
+from aiogram.types import CallbackQuery, MaybeInaccessibleMessage, Message, TelegramObject
+from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.services import UnitOfWork
 from bot.services.binding import Binding, Purpose, bind_group, set_join_message, unbind_group
 from bot.services.communities import managed_communities
 from bot.services.errors import NotPermitted
 from bot.services.units import unit_level
+from bot.ui.bind_screens import (
+    bound_text,
+    communities_keyboard,
+    confirm_keyboard,
+    join_post,
+    purpose_keyboard,
+)
 from bot.ui.callbacks import BindCB, UnitCB
+from bot.ui.errors import describe
 from bot.ui.roster_texts import purpose_name
 from bot.ui.unit_picker import unit_keyboard
 
 GROUP_ADMINS = frozenset({"creator", "administrator"})
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
 async def require_chat_admin(bot: Bot, chat_id: int, user_id: int) -> None:
@@ -38,142 +52,128 @@ def thread_of(message: Message) -> int:
     return message.message_thread_id if message.is_topic_message else 0
 
 
-def purpose_keyboard(community_id: int, by: int) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for purpose in Purpose:
-        builder.button(text=purpose_name(purpose),
-                       callback_data=BindCB(action="purpose", community=community_id,
-                                            purpose=purpose, by=by))
-    builder.button(text=_("✖️ Cancel"), callback_data=BindCB(action="cancel", by=by))
-    builder.adjust(1)
-    return builder.as_markup()
+def dialog_record(storage: BaseStorage, bot: Bot, message: MaybeInaccessibleMessage,
+                  ) -> FSMContext:
+    """The dialog's own record on the server, keyed by its message: who sent /bind. It sits
+    where a person's flow in that chat would, under the message id made negative: Telegram's
+    user ids are positive, so it never meets one (and every storage's key builder takes it,
+    which a custom destiny would not)."""
+    return FSMContext(storage, StorageKey(bot_id=bot.id, chat_id=message.chat.id,
+                                          user_id=-message.message_id))
 
 
-async def cmd_bind(message: Message, bot: Bot, uow: UnitOfWork) -> None:
-    """Checks both admin rights, then asks which community (if several) and what for."""
+class DialogOwner(BaseMiddleware):
+    """Lets only the person who sent /bind press the dialog's buttons, and has the dialog
+    speak their language; anyone else is told why, in theirs. Gives the handler the
+    dialog's record as `dialog`."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject,
+                       data: dict[str, Any]) -> Any:
+        assert isinstance(event, CallbackQuery)
+        i18n: I18n = data["i18n"]
+        with i18n.use_locale(data["user_locale"]):
+            record = (dialog_record(data["fsm_storage"], data["bot"], event.message)
+                      if event.message is not None else None)
+            owner = (await record.get_data()).get("by") if record is not None else None
+            if owner is None:
+                await event.answer(_("This button has expired."), show_alert=True)
+                return None
+            if owner != event.from_user.id:
+                await event.answer(_("Only the person who sent /bind can use these buttons."),
+                                   show_alert=True)
+                return None
+            data["dialog"] = record
+            return await handler(event, data)
+
+
+async def cmd_bind(message: Message, bot: Bot, uow: UnitOfWork, fsm_storage: BaseStorage,
+                   i18n: I18n, user_locale: str) -> None:
+    """Checks both admin rights, then asks which community (if several) and what for, in
+    the sender's language; remembers who sent /bind."""
     user_id = message.from_user.id
-    await require_chat_admin(bot, message.chat.id, user_id)
-    communities = await managed_communities(uow, user_id)
-    if not communities:
-        raise NotPermitted("not_manager")
-    if len(communities) == 1:
-        await message.answer(_("What is this group for?"),
-                             reply_markup=purpose_keyboard(communities[0].id, user_id))
-        return
-    builder = InlineKeyboardBuilder()
-    for community in communities:
-        builder.button(text=community.name, callback_data=BindCB(
-            action="community", community=community.id, by=user_id))
-    builder.adjust(1)
-    await message.answer(_("Which community does this group belong to?"),
-                         reply_markup=builder.as_markup())
-
-
-async def check_presser(query: CallbackQuery, by: int) -> bool:
-    if query.from_user.id != by:
-        await query.answer(_("Only the person who sent /bind can use these buttons."),
-                           show_alert=True)
-        return False
-    return True
+    with i18n.use_locale(user_locale):
+        try:
+            await require_chat_admin(bot, message.chat.id, user_id)
+            communities = await managed_communities(uow, user_id)
+            if not communities:
+                raise NotPermitted("not_manager")
+        except NotPermitted as refused:
+            await message.answer(describe(refused))
+            return
+        if len(communities) == 1:
+            sent = await message.answer(_("What is this group for?"),
+                                        reply_markup=purpose_keyboard(communities[0].id))
+        else:
+            sent = await message.answer(_("Which community does this group belong to?"),
+                                        reply_markup=communities_keyboard(communities))
+    await dialog_record(fsm_storage, bot, sent).set_data({"by": user_id})
 
 
 async def on_community(query: CallbackQuery, callback_data: BindCB) -> None:
     """Asks what the group is for in the chosen community."""
-    if not await check_presser(query, callback_data.by):
-        return
     await query.answer()
-    await query.message.edit_text(_("What is this group for?"), reply_markup=purpose_keyboard(
-        callback_data.community, callback_data.by))
+    await query.message.edit_text(_("What is this group for?"),
+                                  reply_markup=purpose_keyboard(callback_data.community))
 
 
-def confirm_keyboard(community: int, purpose: str, unit: int, by: int) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(text=_("✅ Confirm"), callback_data=BindCB(
-        action="confirm", community=community, purpose=purpose, unit=unit, by=by))
-    builder.button(text=_("✖️ Cancel"), callback_data=BindCB(action="cancel", by=by))
-    return builder.as_markup()
-
-
-async def on_purpose(query: CallbackQuery, callback_data: BindCB, uow: UnitOfWork) -> None:
+async def on_purpose(query: CallbackQuery, callback_data: BindCB, uow: UnitOfWork,
+                     dialog: FSMContext) -> None:
     """A residents' group needs its building or floor; the others belong to the community."""
-    if not await check_presser(query, callback_data.by):
-        return
     await query.answer()
     if callback_data.purpose == Purpose.RESIDENTS:
         level = await unit_level(uow, callback_data.community, None)
         if not level.children:
+            await dialog.clear()
             await query.message.edit_text(_(
                 "This community has no buildings yet. Import the roster first (/import in "
                 "a private chat with me)."), reply_markup=None)
             return
         await query.message.edit_text(_("Which building or floor are these residents of?"),
-                                      reply_markup=unit_keyboard(level, "bind",
-                                                                 callback_data.by))
+                                      reply_markup=unit_keyboard(level, "bind"))
         return
     await query.message.edit_text(
         _("Bind this chat as the {purpose}?").format(
             purpose=purpose_name(callback_data.purpose)),
-        reply_markup=confirm_keyboard(callback_data.community, callback_data.purpose, 0,
-                                      callback_data.by))
+        reply_markup=confirm_keyboard(callback_data.community, callback_data.purpose, 0))
 
 
 async def on_unit(query: CallbackQuery, callback_data: UnitCB, uow: UnitOfWork) -> None:
     """Walks the tree; picking a unit asks for confirmation."""
-    if not await check_presser(query, callback_data.by):
-        return
     await query.answer()
     unit_id = callback_data.unit or None
     level = await unit_level(uow, callback_data.community, unit_id)
     if callback_data.action == "open":
-        await query.message.edit_reply_markup(
-            reply_markup=unit_keyboard(level, "bind", callback_data.by))
+        await query.message.edit_reply_markup(reply_markup=unit_keyboard(level, "bind"))
         return
     await query.message.edit_text(
         _("Bind this chat as the residents' group of {unit}?").format(
             unit=level.current.label if level.current else "—"),
         reply_markup=confirm_keyboard(callback_data.community, Purpose.RESIDENTS,
-                                      callback_data.unit, callback_data.by))
+                                      callback_data.unit))
 
 
-def join_markup(bot_username: str, group_id: int) -> InlineKeyboardMarkup:
-    url = f"https://t.me/{bot_username}?start=join_{group_id}"
-    return InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
-        text=_("🏠 Join 加入"), url=url)]])
-
-
-async def on_confirm(query: CallbackQuery, callback_data: BindCB, bot: Bot,
-                     uow: UnitOfWork) -> None:
-    """Binds after checking both rights again; a residents' group gets a pinned Join post."""
-    if not await check_presser(query, callback_data.by):
-        return
+async def on_confirm(query: CallbackQuery, callback_data: BindCB, bot: Bot, uow: UnitOfWork,
+                     dialog: FSMContext, i18n: I18n) -> None:
+    """Binds after checking both rights again; says so in the group's language, now known,
+    and a residents' group gets a pinned Join post in it."""
     message = query.message
     await require_chat_admin(bot, message.chat.id, query.from_user.id)
     binding = await bind_group(
         uow, user_id=query.from_user.id, community_id=callback_data.community,
         chat_id=message.chat.id, thread_id=thread_of(message), title=message.chat.title,
         purpose=callback_data.purpose, unit_id=callback_data.unit or None)
+    await dialog.clear()
     await query.answer()
-    await message.edit_text(bound_text(binding), reply_markup=None)
-    if binding.purpose is Purpose.RESIDENTS:
-        await post_join_message(message, bot, uow, binding)
-
-
-def bound_text(binding: Binding) -> str:
-    if binding.unit_label:
-        return _("✅ This chat is now the {purpose} of {unit} ({community}).").format(
-            purpose=purpose_name(binding.purpose), unit=binding.unit_label,
-            community=binding.community_name)
-    return _("✅ This chat is now the {purpose} of {community}.").format(
-        purpose=purpose_name(binding.purpose), community=binding.community_name)
+    with i18n.use_locale(binding.locale):
+        await message.edit_text(bound_text(binding), reply_markup=None)
+        if binding.purpose is Purpose.RESIDENTS:
+            await post_join_message(message, bot, uow, binding)
 
 
 async def post_join_message(message: Message, bot: Bot, uow: UnitOfWork,
                             binding: Binding) -> None:
-    me = await bot.me()
-    post = await message.answer(
-        _("Residents of {unit}: press Join to link your Telegram account to your home. "
-          "Only verified residents take part in votes.").format(unit=binding.unit_label),
-        reply_markup=join_markup(me.username, binding.group_id))
+    text, markup = join_post(binding, (await bot.me()).username)
+    post = await message.answer(text, reply_markup=markup)
     await set_join_message(uow, binding.group_id, post.message_id)
     try:
         await bot.pin_chat_message(message.chat.id, post.message_id,
@@ -183,10 +183,9 @@ async def post_join_message(message: Message, bot: Bot, uow: UnitOfWork,
                                "with the right to pin messages, or pin it yourself."))
 
 
-async def on_cancel(query: CallbackQuery, callback_data: BindCB) -> None:
+async def on_cancel(query: CallbackQuery, dialog: FSMContext) -> None:
     """Leaves the chat as it was."""
-    if not await check_presser(query, callback_data.by):
-        return
+    await dialog.clear()
     await query.answer()
     await query.message.edit_text(_("Cancelled. Nothing was changed."), reply_markup=None)
 
@@ -212,6 +211,9 @@ def make_router() -> Router:
     router.message.register(cmd_bind, Command("bind"), groups)
     router.message.register(cmd_unbind, Command("unbind"), groups)
     router.message.register(cmd_in_private, Command("bind", "unbind"), F.chat.type == "private")
+    # Only the dialog's buttons come here (the filters run first): each press is checked
+    # against the record of who sent /bind.
+    router.callback_query.middleware(DialogOwner())
     router.callback_query.register(on_community, BindCB.filter(F.action == "community"))
     router.callback_query.register(on_purpose, BindCB.filter(F.action == "purpose"))
     router.callback_query.register(on_unit, UnitCB.filter(F.flow == "bind"))

@@ -27,13 +27,20 @@ async def cmd_language(message: Message, locale: str) -> None:
     await message.answer(text, reply_markup=language_keyboard(locale))
 
 
+def language_set(i18n: I18n, locale: str, new: str) -> str:
+    """“Language set: …”, said in `locale`."""
+    with i18n.use_locale(locale):
+        return _("Language set: {language}").format(language=LANGUAGE_NAMES[new])
+
+
 async def on_language(query: CallbackQuery, callback_data: LanguageCB, uow: UnitOfWork, bot: Bot,
-                      i18n: I18n) -> None:
+                      i18n: I18n, user_locale: str) -> None:
     """Stores the choice (re-checking a group press against getChatMember) and confirms it
-    in the newly chosen language."""
+    in the newly chosen language; in a group the presser's notice is in their own."""
     chat = query.message.chat if query.message else None
     user = query.from_user
-    if chat is None or chat.type == "private":
+    private = chat is None or chat.type == "private"
+    if private:
         locale = await set_user_locale(uow, user.id, callback_data.locale,
                                        first_name=user.first_name,
                                        language_code=user.language_code)
@@ -42,11 +49,9 @@ async def on_language(query: CallbackQuery, callback_data: LanguageCB, uow: Unit
         if member.status not in GROUP_ADMIN_STATUSES:
             raise NotPermitted("not_group_admin")
         locale = await set_group_locale(uow, chat.id, chat.title, callback_data.locale)
-    with i18n.use_locale(locale):
-        done = _("Language set: {language}").format(language=LANGUAGE_NAMES[locale])
-        await query.answer(done)
-        if query.message is not None:
-            await query.message.edit_text(done, reply_markup=None)
+    await query.answer(language_set(i18n, locale if private else user_locale, locale))
+    if query.message is not None:
+        await query.message.edit_text(language_set(i18n, locale, locale), reply_markup=None)
 
 
 def make_router() -> Router:

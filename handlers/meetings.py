@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from aiogram import Router
 from aiogram.types import CallbackQuery
+from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.services import UnitOfWork
@@ -25,22 +26,24 @@ def answer_name(answer: str) -> str:
 
 
 async def on_availability(query: CallbackQuery, callback_data: AvailabilityCB,
-                          uow: UnitOfWork, locale: str) -> None:
-    """Records the presser's answer for one time and tells them privately what counts."""
-    try:
-        saved = await set_availability(uow, user_id=query.from_user.id,
-                                       slot_id=callback_data.slot,
-                                       answer=ANSWERS.get(callback_data.answer, ""))
-    except ServiceError as exc:
-        await query.answer(describe(exc)[:ALERT_MAX], show_alert=True)
-        return
-    when = slot_label(saved.starts_at, saved.timezone, locale)
-    if saved.answer is None:
-        text = _("Removed your answer for {when}.").format(when=when)
-    else:
-        text = _("Saved: {when} — {answer}").format(when=when,
-                                                   answer=answer_name(saved.answer))
-    await query.answer(text[:ALERT_MAX])
+                          uow: UnitOfWork, i18n: I18n, user_locale: str) -> None:
+    """Records the presser's answer for one time and tells them privately, in their
+    language, what counts."""
+    with i18n.use_locale(user_locale):
+        try:
+            saved = await set_availability(uow, user_id=query.from_user.id,
+                                           slot_id=callback_data.slot,
+                                           answer=ANSWERS.get(callback_data.answer, ""))
+        except ServiceError as exc:
+            await query.answer(describe(exc)[:ALERT_MAX], show_alert=True)
+            return
+        when = slot_label(saved.starts_at, saved.timezone, user_locale)
+        if saved.answer is None:
+            text = _("Removed your answer for {when}.").format(when=when)
+        else:
+            text = _("Saved: {when} — {answer}").format(when=when,
+                                                       answer=answer_name(saved.answer))
+        await query.answer(text[:ALERT_MAX])
 
 
 def make_router() -> Router:

@@ -19,6 +19,7 @@ from aiogram.types import (
     InlineKeyboardMarkup,
     Message,
 )
+from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.services import ServiceError, UnitOfWork
@@ -44,23 +45,25 @@ def _button(text: str, data: MotionCB) -> InlineKeyboardButton:
 
 
 async def on_vote(query: CallbackQuery, callback_data: MotionCB, uow: UnitOfWork,
-                  locale: str) -> None:
-    """Casts or changes the presser's vote; says what was recorded, only to them."""
-    try:
-        vote = await cast_vote(uow, user_id=query.from_user.id, motion_id=callback_data.motion,
-                               choice=callback_data.value)
-    except ServiceError as error:
-        await query.answer(describe(error), show_alert=True)
-        return
-    deadline = fmt.when(vote.deadline, vote.timezone, locale)
-    text = (_("Your vote was changed to: {choice}. You can change it until {deadline}.")
-            if vote.changed else
-            _("Your vote: {choice}. You can change it until {deadline}.")).format(
-        choice=choice_name(vote.choice), deadline=deadline)
-    if vote.voters > 1:
-        text += "\n" + _("It counts for the {count} owners you represent.").format(
-            count=vote.voters)
-    await query.answer(text, show_alert=True)
+                  i18n: I18n, user_locale: str) -> None:
+    """Casts or changes the presser's vote; says what was recorded, only to them and in
+    their language."""
+    with i18n.use_locale(user_locale):
+        try:
+            vote = await cast_vote(uow, user_id=query.from_user.id,
+                                   motion_id=callback_data.motion, choice=callback_data.value)
+        except ServiceError as error:
+            await query.answer(describe(error), show_alert=True)
+            return
+        deadline = fmt.when(vote.deadline, vote.timezone, user_locale)
+        text = (_("Your vote was changed to: {choice}. You can change it until {deadline}.")
+                if vote.changed else
+                _("Your vote: {choice}. You can change it until {deadline}.")).format(
+            choice=choice_name(vote.choice), deadline=deadline)
+        if vote.voters > 1:
+            text += "\n" + _("It counts for the {count} owners you represent.").format(
+                count=vote.voters)
+        await query.answer(text, show_alert=True)
 
 
 async def cmd_motion_link(message: Message, command: CommandObject, uow: UnitOfWork,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from aiogram import Router
 from aiogram.types import CallbackQuery
+from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.services import UnitOfWork
@@ -17,17 +18,21 @@ from bot.ui.survey_links import PollCB
 ALERT_MAX = 200  # Telegram's limit for a callback answer
 
 
-async def on_poll_vote(query: CallbackQuery, callback_data: PollCB, uow: UnitOfWork) -> None:
-    """Records the presser's vote and tells them privately which option now counts."""
-    try:
-        vote, option = await cast_poll_vote(uow, user_id=query.from_user.id,
-                                            survey_id=callback_data.survey,
-                                            option_id=callback_data.option)
-    except NotEligible as exc:
-        await query.answer(describe(exc)[:ALERT_MAX], show_alert=True)
-        return
-    text = _("Your vote changed to: {option}") if vote.changed else _("Your vote: {option}")
-    await query.answer(text.format(option=option)[:ALERT_MAX])
+async def on_poll_vote(query: CallbackQuery, callback_data: PollCB, uow: UnitOfWork,
+                       i18n: I18n, user_locale: str) -> None:
+    """Records the presser's vote and tells them privately, in their language, which option
+    now counts."""
+    with i18n.use_locale(user_locale):
+        try:
+            vote, option = await cast_poll_vote(uow, user_id=query.from_user.id,
+                                                survey_id=callback_data.survey,
+                                                option_id=callback_data.option)
+        except NotEligible as exc:
+            await query.answer(describe(exc)[:ALERT_MAX], show_alert=True)
+            return
+        text = (_("Your vote changed to: {option}") if vote.changed
+                else _("Your vote: {option}"))
+        await query.answer(text.format(option=option)[:ALERT_MAX])
 
 
 def make_router() -> Router:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, bindparam, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -89,21 +89,35 @@ async def roles_of(session: AsyncSession, user_id: int) -> list[RoleAssignment]:
     )).scalars())
 
 
+class UpdateInputs(NamedTuple):
+    """What decides an update's languages: the reader's (the group's, in a group) and the
+    sender's own, for what only the sender sees (a button's alert in a group)."""
+
+    seen: bool
+    own: str | None
+    community: str | None
+    sender_own: str | None
+    sender_community: str | None
+    flow: tuple[str | None, dict[str, Any]] | None
+
+
 async def update_inputs(
     db: Database, *, update_id: int, user_id: int | None, group_chat_id: int | None,
     flow_key: str | None = None,
-) -> tuple[bool, str | None, str | None, tuple[str | None, dict[str, Any]] | None]:
+) -> UpdateInputs:
     """In one statement: whether the update was handled already, the reader's own
     locale setting and community default (of the group for a group chat, else of the
-    user: their community through a role, else through a household), and, when `flow_key`
-    is given, that conversation's (state, data)."""
+    user: their community through a role, else through a household), in a group also the
+    sender's, and, when `flow_key` is given, that conversation's (state, data)."""
     reader = "group" if group_chat_id is not None else "user" if user_id is not None else ""
     stmt = _update_inputs_statement(reader, flow_key is not None)
     row = await db.read_row(stmt, {"update_id": update_id, "user_id": user_id,
                                    "chat_id": group_chat_id, "flow_key": flow_key})
     assert row is not None  # a SELECT without FROM returns one row
-    flow = flow_repo.loaded(row[3], row[4]) if flow_key is not None else None
-    return bool(row[0]), row[1], row[2], flow
+    sender = (row[3], row[4]) if reader == "group" else (row[1], row[2])
+    flow_at = 5 if reader == "group" else 3
+    flow = flow_repo.loaded(row[flow_at], row[flow_at + 1]) if flow_key is not None else None
+    return UpdateInputs(bool(row[0]), row[1], row[2], *sender, flow)
 
 
 @functools.cache
@@ -111,6 +125,8 @@ def _update_inputs_statement(reader: str, with_flow: bool) -> Select[Any]:
     """Built once per shape with bound parameters: building and hashing this statement
     cost more than running it (it is read before every update)."""
     seen = select(InboxEntry.update_id).where(InboxEntry.update_id == bindparam("update_id"))
+    user_own = select(User.locale).where(User.id == bindparam("user_id")).scalar_subquery()
+    user_community = community_locale_of(bindparam("user_id"))
     if reader == "group":
         group = (select(ChatGroup.locale, ChatGroup.community_id)
                  .where(ChatGroup.chat_id == bindparam("chat_id"))
@@ -120,11 +136,12 @@ def _update_inputs_statement(reader: str, with_flow: bool) -> Select[Any]:
                      .where(Community.id == select(group.c.community_id).scalar_subquery())
                      .scalar_subquery())
     elif reader == "user":
-        own = select(User.locale).where(User.id == bindparam("user_id")).scalar_subquery()
-        community = community_locale_of(bindparam("user_id"))
+        own, community = user_own, user_community
     else:
         own = community = literal(None)
     columns = [seen.exists(), own, community]
+    if reader == "group":  # the sender's too, for what only they see
+        columns += [user_own, user_community]
     if with_flow:
         columns += flow_repo.columns_of(bindparam("flow_key"))
     return select(*columns)

@@ -32,6 +32,8 @@ class Binding:
     purpose: Purpose
     unit_id: int | None
     unit_label: str | None
+    # The group's language from now on: its own setting, else its community's default.
+    locale: str
 
 
 async def bind_group(
@@ -73,7 +75,7 @@ async def bind_group(
         community = await session.get(Community, community_id)
         await uow.commit()
     return Binding(group.id, chat_id, thread_id, community_id, community.name, purpose,
-                   unit_id, unit_label)
+                   unit_id, unit_label, group.locale or community.locale)
 
 
 async def unbind_group(uow: UnitOfWork, *, user_id: int, chat_id: int, thread_id: int) -> None:

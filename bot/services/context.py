@@ -14,6 +14,9 @@ from storage import Database, users_repo
 class UpdateContext:
     seen: bool
     locale: str
+    # The sender's own language, for what only they see (a button's alert in a group);
+    # in a private chat the same as `locale`.
+    sender_locale: str
     # (state, data) of the conversation asked for with `flow_key`; None when not asked.
     flow: tuple[str | None, dict[str, Any]] | None = None
 
@@ -23,10 +26,13 @@ async def update_context(
     group_chat_id: int | None, fallback: str, flow_key: str | None = None,
 ) -> UpdateContext:
     """A group reads its own language (then its community's); anyone else theirs (then
-    Telegram's, then their community's)."""
-    seen, own, community, flow = await users_repo.update_inputs(
+    Telegram's, then their community's). The sender's is read the second way in both."""
+    inputs = await users_repo.update_inputs(
         db, update_id=update_id, user_id=user_id, group_chat_id=group_chat_id,
         flow_key=flow_key)
-    locale = pick_locale(chosen=own, language_code=None if group_chat_id else language_code,
-                         community=community, fallback=fallback)
-    return UpdateContext(seen, locale, flow)
+    locale = pick_locale(chosen=inputs.own,
+                         language_code=None if group_chat_id else language_code,
+                         community=inputs.community, fallback=fallback)
+    sender_locale = pick_locale(chosen=inputs.sender_own, language_code=language_code,
+                                community=inputs.sender_community, fallback=fallback)
+    return UpdateContext(inputs.seen, locale, sender_locale, inputs.flow)

@@ -24,22 +24,23 @@ class FlowCB(CallbackData, prefix="v1flow"):
 
 
 class UnitCB(CallbackData, prefix="v1unit"):
-    """Walking the community tree: `open` a unit, `pick` it; unit 0 is the top level.
-    `by` is who started, so nobody else in a group can use the buttons."""
+    """Walking the community tree: `open` a unit, `pick` it; unit 0 is the top level. Who
+    may press is known on the server (the flow's state, the /bind dialog's record), never
+    from the data."""
 
     flow: str
     action: str
     community: int
     unit: int = 0
-    by: int = 0
 
 
 class BindCB(CallbackData, prefix="v1bind"):
+    """The /bind dialog's steps; who sent /bind is kept on the server (handlers.binding)."""
+
     action: str  # community | purpose | confirm | cancel
     community: int = 0
     purpose: str = ""
     unit: int = 0
-    by: int = 0
 
 
 class JoinCB(CallbackData, prefix="v1join"):

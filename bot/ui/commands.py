@@ -87,6 +87,11 @@ def commands_for(audiences: frozenset[Audience], where: str) -> list[CommandInfo
     return [c for c in COMMANDS if c.audience in audiences and where in c.where]
 
 
+def private_only() -> tuple[str, ...]:
+    """The commands that work only in a private chat with the bot."""
+    return tuple(c.name for c in COMMANDS if GROUP not in c.where)
+
+
 def menu_commands(where: str, *, group_admin: bool = False) -> list[CommandInfo]:
     """The commands published in a menu: what everyone there may use (plus group admins')."""
     return [c for c in COMMANDS if where in c.where

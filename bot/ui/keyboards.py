@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
@@ -17,6 +17,14 @@ def language_keyboard(current: str) -> InlineKeyboardMarkup:
         mark = "✓ " if locale == current else ""
         builder.button(text=f"{mark}{name}", callback_data=LanguageCB(locale=locale))
     return builder.as_markup()
+
+
+def private_chat_markup(bot_username: str, text: str, start: str | None = None,
+                        ) -> InlineKeyboardMarkup:
+    """One button that opens the private chat with the bot, with a /start payload if given:
+    what a group gets when it asks for something done in private."""
+    url = f"https://t.me/{bot_username}" + (f"?start={start}" if start else "")
+    return InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text=text, url=url)]])
 
 
 def confirm_keyboard(flow: str) -> InlineKeyboardMarkup:

@@ -31,6 +31,7 @@ from tests.e2e.roster_texts import (
     DECIDED,
     FILE_PROBLEMS,
     FLOOR_CONTACT,
+    FLOOR_CONTACT_DUTIES,
     GRANT,
     GRANT_SUMMARY,
     GRANTED,
@@ -60,6 +61,8 @@ from tests.e2e.roster_texts import (
     RELATIONS,
     REQUEST_SENT,
     REVOKE,
+    ROLE_GRANTED,
+    ROLE_HELP,
     ROLE_WHERE,
     ROLES_ACTION,
     ROSTER_FLOOR,
@@ -74,6 +77,7 @@ from tests.e2e.roster_texts import (
 from tests.e2e.steps import (
     JSON,
     Texts,
+    capitalised,
     csv_file,
     file_of,
     labels,
@@ -94,6 +98,7 @@ from tests.e2e.texts import (
     CREATED,
     ENGLISH,
     LANGUAGE_SET,
+    NEXT_STEPS,
     SUMMARY,
     WELCOME,
 )
@@ -173,8 +178,9 @@ async def create_community(t: Transcript, bot: BotProcess, admin: FakeUser, plac
     await t.user_says(admin, "/newcommunity")
     await t.bot_buttons(admin, equals=tr(ASK_NAME), buttons=[tr(CANCEL)])
     await t.user_says(admin, place.community)
-    zones = await t.bot_buttons(admin, equals=tr(ASK_TIMEZONE), buttons=["Asia/Shanghai"])
-    await t.press(admin, zones, "Asia/Shanghai")
+    shanghai = {"en": "Shanghai", "zh_CN": "上海"}[place.locale]  # by city, not "Asia/…"
+    zones = await t.bot_buttons(admin, equals=tr(ASK_TIMEZONE), buttons=[shanghai])
+    await t.press(admin, zones, shanghai)
     languages = await t.bot_buttons(admin, equals=tr(ASK_LANGUAGE), buttons=[CHINESE, ENGLISH])
     await t.press(admin, languages, place.language_button)
     summary = await t.bot_buttons(admin, equals=tr(
@@ -184,7 +190,8 @@ async def create_community(t: Transcript, bot: BotProcess, admin: FakeUser, plac
     created = await eventually(lambda: community_named(bot, place.community),
                                what=f"community {place.community!r} in the database")
     assert created.locale == place.locale
-    await t.bot_says(admin, equals=tr(CREATED, name=place.community, id=created.id))
+    done, steps = tr(CREATED, name=place.community, id=created.id), tr(NEXT_STEPS)
+    await t.bot_says(admin, equals=f"{done}\n\n{steps}", contains=[done, steps])
 
 
 async def import_roster(t: Transcript, server: FakeTelegramServer, admin: FakeUser,
@@ -225,13 +232,17 @@ async def import_roster(t: Transcript, server: FakeTelegramServer, admin: FakeUs
 
 
 async def add_group(t: Transcript, server: FakeTelegramServer, admin: FakeUser, chat_id: int,
-                    title: str, place: Place, tr: Texts) -> FakeChat:
+                    title: str, place: Place, tr: Texts, *, set_language: bool = True,
+                    ) -> FakeChat:
     """The admin, an administrator of the group, adds the bot as one too; the bot introduces
-    itself in the deployment's default language, then the admin sets the group's."""
+    itself in the deployment's default language, then the admin sets the group's — or
+    leaves it to /bind, which gives the group its community's."""
     group = server.group(chat_id, title)
     server.set_member(group, admin, "administrator")
     await t.arrives(server.add_bot_to_group(group, admin, status="administrator"))
     await t.bot_says(group, equals=Texts("zh_CN")(GROUP_INTRO))
+    if not set_language:
+        return group
     await t.user_says(admin, "/language", group)
     menu = await t.bot_buttons(group, equals=Texts("zh_CN")(GROUP_LANGUAGE),
                                buttons=[f"✓ {CHINESE}", ENGLISH])
@@ -277,8 +288,9 @@ async def grant_floor_contact(t: Transcript, admin: FakeUser, contact: FakeUser,
     action = await t.bot_buttons(admin, equals=tr(ROLES_ACTION),
                                  buttons=[tr(GRANT), tr(REVOKE), tr(CANCEL)])
     await t.press(admin, action, tr(GRANT))
-    roles = await t.bot_buttons(admin, equals=tr(WHICH_ROLE), buttons=[tr(FLOOR_CONTACT)])
-    await t.press(admin, roles, tr(FLOOR_CONTACT))
+    role = capitalised(tr(FLOOR_CONTACT))
+    roles = await t.bot_buttons(admin, equals=tr(WHICH_ROLE), buttons=[role])
+    await t.press(admin, roles, role)
     top = await t.bot_buttons(admin, equals=tr(ROLE_WHERE, role=tr(FLOOR_CONTACT)),
                               buttons=[f"🏘 {place.compound}"])
     compound = await press_for_keyboard(t, admin, top, f"🏘 {place.compound}")
@@ -293,6 +305,9 @@ async def grant_floor_contact(t: Transcript, admin: FakeUser, contact: FakeUser,
     await t.press(admin, summary, tr(CONFIRM))
     await t.bot_says(admin, equals=tr(GRANTED, name=contact.first_name,
                                       role=tr(FLOOR_CONTACT), scope=place.floor_label))
+    told = [tr(ROLE_GRANTED, community=place.community, role=tr(FLOOR_CONTACT),
+               scope=place.floor_label), tr(FLOOR_CONTACT_DUTIES), tr(ROLE_HELP)]
+    await t.bot_says(contact, equals="\n\n".join(told), contains=told)
 
 
 async def join(t: Transcript, resident: FakeUser, post: JSON, place: Place, tr: Texts, *,
@@ -311,8 +326,9 @@ async def join(t: Transcript, resident: FakeUser, post: JSON, place: Place, tr: 
     assert labels(rooms) == ["201", "202", *back, tr(CANCEL)]
     await t.press(resident, rooms, room)
     relations = await t.bot_buttons(resident, equals=tr(JOIN_RELATION, room=room))
-    assert labels(relations) == [*(tr(r) for r in RELATIONS), tr(BACK), tr(CANCEL)]
-    await t.press(resident, relations, tr(relation))
+    assert labels(relations) == [*(capitalised(tr(r)) for r in RELATIONS), tr(BACK),
+                                 tr(CANCEL)]
+    await t.press(resident, relations, capitalised(tr(relation)))
     summary = await t.bot_buttons(resident, equals=tr(
         JOIN_SUMMARY, floor=place.floor_label, room=room, relation=tr(relation)),
         buttons=[tr(SEND_REQUEST), tr(BACK), tr(CANCEL)])
@@ -342,7 +358,8 @@ async def test_admin_imports_binds_and_a_floor_contact_reviews_two_residents(
     building_group = await add_group(t, server, admin, place.building_chat,
                                      f"{place.building} residents", place, tr)
     floor_group = await add_group(t, server, admin, place.floor_chat,
-                                  f"{place.floors[1]} residents", place, tr)
+                                  f"{place.floors[1]} residents", place, tr,
+                                  set_language=False)
     await t.user_says(alice, "/bind", building_group)  # a plain member of the group
     await t.bot_says(building_group, equals=tr(NOT_CHAT_ADMIN))
     building_post = await bind(t, admin, building_group, place, tr, floor=None)
@@ -363,12 +380,12 @@ async def test_admin_imports_binds_and_a_floor_contact_reviews_two_residents(
     bob_card = await t.bot_buttons(contact, buttons=cards, equals=request_text(
         tr, bob, bob_home, "tenant"))
     approved = await t.press(contact, alice_card, tr(APPROVE))
-    await t.bot_answers(approved, equals=tr(VERIFIED))
+    await t.bot_answers(approved, equals=capitalised(tr(VERIFIED)))
     await t.bot_says(contact, equals=tr(DECIDED, mark="✅", home=alice_home,
                                         status=tr(VERIFIED), name=contact.first_name))
     await t.bot_says(alice, equals=tr(APPROVED, household=alice_home))
     rejected = await t.press(contact, bob_card, tr(REJECT))
-    await t.bot_answers(rejected, equals=tr(REJECTED))
+    await t.bot_answers(rejected, equals=capitalised(tr(REJECTED)))
     await t.bot_says(contact, equals=tr(DECIDED, mark="❌", home=bob_home,
                                         status=tr(REJECTED), name=contact.first_name))
     await t.bot_says(bob, equals=tr(NOT_APPROVED, household=bob_home))

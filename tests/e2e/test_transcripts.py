@@ -30,6 +30,7 @@ from tests.e2e.texts import (
     EXPIRED,
     HELP_TITLE,
     LANGUAGE_SET,
+    NEXT_STEPS,
     NOT_UNDERSTOOD,
     START_OVER,
     SUMMARY,
@@ -99,13 +100,14 @@ async def test_language_choice_wins_over_telegram_language(
     await t.bot_says(user, equals=after(WELCOME, name=user.first_name))
 
 
-@pytest.mark.parametrize(("language", "tr", "admin_id", "name", "chosen"), [
-    pytest.param("en", en, ADMIN_EN, "Sunny Garden", ENGLISH, id="en"),
-    pytest.param("zh-hans", zh, ADMIN_ZH, "幸福里社区", CHINESE, id="zh"),
+@pytest.mark.parametrize(("language", "tr", "admin_id", "name", "chosen", "cities"), [
+    pytest.param("en", en, ADMIN_EN, "Sunny Garden", ENGLISH, ("Shanghai", "Hong Kong"),
+                 id="en"),
+    pytest.param("zh-hans", zh, ADMIN_ZH, "幸福里社区", CHINESE, ("上海", "香港"), id="zh"),
 ])
 async def test_new_community_from_name_to_confirm(
         server: FakeTelegramServer, bot: BotProcess, transcript: Transcript, language: str,
-        tr: Tr, admin_id: int, name: str, chosen: str):
+        tr: Tr, admin_id: int, name: str, chosen: str, cities: tuple[str, str]):
     """/newcommunity → name → a wrong time zone (answered) → a time-zone button → language →
     summary → Confirm → created; the old Confirm pressed again has expired."""
     t = transcript
@@ -114,10 +116,10 @@ async def test_new_community_from_name_to_confirm(
     await t.bot_buttons(admin, equals=tr(ASK_NAME), buttons=[tr(CANCEL)])
     await t.user_says(admin, name)
     zones = await t.bot_buttons(admin, equals=tr(ASK_TIMEZONE),
-                                buttons=["Asia/Shanghai", "Asia/Hong_Kong", tr(CANCEL)])
+                                buttons=[*cities, tr(CANCEL)])  # by city, in their language
     await t.user_says(admin, "Mars/Base")
     await t.bot_says(admin, equals=tr(BAD_TIMEZONE, timezone="Mars/Base"))
-    await t.press(admin, zones, "Asia/Shanghai")
+    await t.press(admin, zones, cities[0])
     languages = await t.bot_buttons(admin, equals=tr(ASK_LANGUAGE),
                                     buttons=[CHINESE, ENGLISH, tr(CANCEL)])
     await t.press(admin, languages, chosen)
@@ -129,7 +131,8 @@ async def test_new_community_from_name_to_confirm(
                                   what=f"community {name!r} in the database")
     assert (created.timezone, created.locale) == ("Asia/Shanghai",
                                                   "en" if chosen == ENGLISH else "zh_CN")
-    await t.bot_says(admin, equals=tr(CREATED, name=name, id=created.id))
+    done, steps = tr(CREATED, name=name, id=created.id), tr(NEXT_STEPS)
+    await t.bot_says(admin, equals=f"{done}\n\n{steps}", contains=[done, steps])
 
     stale = await t.press(admin, summary, tr(CONFIRM), strict=False)
     await t.bot_answers(stale, equals=tr(EXPIRED), alert=True)
@@ -230,11 +233,11 @@ async def test_a_flow_survives_a_restart_of_the_bot(
     await t.user_says(admin, "/newcommunity")
     await t.bot_says(admin, equals=zh(ASK_NAME))
     await t.user_says(admin, name)
-    zones = await t.bot_buttons(admin, equals=zh(ASK_TIMEZONE), buttons=["Asia/Taipei"])
+    zones = await t.bot_buttons(admin, equals=zh(ASK_TIMEZONE), buttons=["台北"])
 
     await bot.restart()
 
-    await t.press(admin, zones, "Asia/Taipei")
+    await t.press(admin, zones, "台北")
     languages = await t.bot_buttons(admin, equals=zh(ASK_LANGUAGE), buttons=[CHINESE])
     await t.press(admin, languages, CHINESE)
     summary = await t.bot_buttons(
@@ -242,5 +245,6 @@ async def test_a_flow_survives_a_restart_of_the_bot(
     await t.press(admin, summary, zh(CONFIRM))
     (created,) = await eventually(lambda: communities_named(bot, name),
                                   what=f"community {name!r} in the database")
-    await t.bot_says(admin, equals=zh(CREATED, name=name, id=created.id))
+    done, steps = zh(CREATED, name=name, id=created.id), zh(NEXT_STEPS)
+    await t.bot_says(admin, equals=f"{done}\n\n{steps}", contains=[done, steps])
     await t.bot_is_silent(admin)

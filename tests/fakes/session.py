@@ -22,6 +22,7 @@ from aiogram.types import (
     ChatMemberMember,
     ChatMemberOwner,
     File,
+    InlineKeyboardMarkup,
     Message,
     User,
 )
@@ -36,6 +37,7 @@ class Call:
     method: str
     params: dict[str, Any]
     raw: TelegramMethod[Any]
+    result: Any = None  # what the fake answered (a sent Message carries its message_id)
 
 
 @dataclass
@@ -79,7 +81,8 @@ class FakeSession(BaseSession):
             if value is not None
         }
         params = {k: v for k, v in params.items() if v is not None}
-        self.calls.append(Call(name, params, method))
+        call = Call(name, params, method)
+        self.calls.append(call)
         problem = self.spec.validate(name, params)
         if problem is not None:
             self.errors.append(f"{name}: {problem}")
@@ -88,7 +91,8 @@ class FakeSession(BaseSession):
         if answer is None:
             self.unexpected.append(name)
             raise AssertionError(f"unexpected Bot API call {name}")
-        return answer(method)
+        call.result = answer(method)
+        return call.result
 
     async def stream_content(self, url: str, headers: dict[str, Any] | None = None,
                              timeout: int = 30,  # noqa: ASYNC109 - aiogram's signature
@@ -110,13 +114,13 @@ class FakeSession(BaseSession):
                        chat=self._chat(method.chat_id), from_user=BOT_USER,
                        text=getattr(method, "text", None),
                        caption=getattr(method, "caption", None),
-                       reply_markup=getattr(method, "reply_markup", None))
+                       reply_markup=_inline(method))
 
     def _edited(self, method: Any) -> Message:
         return Message(message_id=method.message_id, date=datetime.now(UTC),
                        chat=self._chat(method.chat_id), from_user=BOT_USER,
                        text=getattr(method, "text", None),
-                       reply_markup=getattr(method, "reply_markup", None))
+                       reply_markup=_inline(method))
 
     def _file(self, method: Any) -> File:
         if method.file_id not in self.files:
@@ -152,3 +156,10 @@ class FakeSession(BaseSession):
                           "sendDocument")
         texts = [c.params.get("text") or c.params.get("caption") or "" for c in calls]
         return [t for t in texts if t]
+
+
+def _inline(method: Any) -> InlineKeyboardMarkup | None:
+    """The buttons Telegram returns with a sent message: inline ones only (a keyboard at the
+    bottom of the screen is the chat's, not the message's)."""
+    markup = getattr(method, "reply_markup", None)
+    return markup if isinstance(markup, InlineKeyboardMarkup) else None
