@@ -25,11 +25,16 @@ async def _migrate() -> None:
         await db.dispose()
 
 
-async def _run() -> None:
+async def _run() -> int:
     settings = load_settings()
     setup_logging(settings.log_level, secrets=[settings.token])
-    from bot.app import build_app, run_polling
+    from bot.app import BotApiUnusable, build_app, check_bot_api, run_polling
 
+    try:
+        await check_bot_api(settings)
+    except BotApiUnusable as exc:
+        print(f"zhongyi: {exc}", file=sys.stderr)
+        return 1
     app = build_app(settings)
     if settings.webhook_url:
         from bot.webhook import run_webhook
@@ -38,6 +43,7 @@ async def _run() -> None:
     else:
         log.info("starting long polling against %s", settings.telegram_api_url)
         await run_polling(app)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
             print("usage: python -m bot [migrate]", file=sys.stderr)
             return 2
         else:
-            asyncio.run(_run())
+            return asyncio.run(_run())
     except SettingsError as exc:
         print(f"zhongyi: {exc}", file=sys.stderr)
         return 2

@@ -16,6 +16,12 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import (
+    ClientDecodeError,
+    TelegramAPIError,
+    TelegramNetworkError,
+    TelegramUnauthorizedError,
+)
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.utils.i18n import I18n
@@ -38,6 +44,14 @@ from storage import Database
 from storage.migrate import upgrade
 
 log = logging.getLogger(__name__)
+
+#: How long the start-up check waits for the Bot API before calling it unreachable.
+CHECK_TIMEOUT = 30
+
+
+class BotApiUnusable(Exception):
+    """Raised at start with one line for the operator: the Bot API can't be reached, or it
+    refuses the token."""
 
 
 @dataclass
@@ -74,6 +88,28 @@ class App:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         await self.db.dispose()
+
+
+async def check_bot_api(settings: Settings) -> None:
+    """Calls getMe once before anything starts, in polling and webhook mode alike, so that an
+    unreachable server or a refused token stops the bot with one line, not a traceback."""
+    url = settings.telegram_api_url
+    bot = Bot(settings.token, session=AiohttpSession(api=TelegramAPIServer.from_base(url)))
+    try:
+        await bot.get_me(request_timeout=CHECK_TIMEOUT)
+    except TelegramUnauthorizedError:
+        problem = "Telegram refused the token (401): check TELEGRAM_BOT_TOKEN."
+    except TelegramNetworkError as exc:
+        problem = (f"Cannot reach the Bot API at {url}: {exc.message}. "
+                   "Check TELEGRAM_API_URL and the network.")
+    except (TelegramAPIError, ClientDecodeError) as exc:
+        problem = (f"The server at {url} did not answer like the Bot API ({exc.message}): "
+                   "check TELEGRAM_API_URL and TELEGRAM_BOT_TOKEN.")
+    else:
+        return
+    finally:
+        await bot.session.close()
+    raise BotApiUnusable(problem.replace(settings.token, "***"))
 
 
 def clock_from_env() -> Clock:

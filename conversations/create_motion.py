@@ -10,14 +10,12 @@ before Publish.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.clock import Clock
@@ -33,39 +31,12 @@ from bot.ui.filters import NOT_COMMAND, TYPED
 from bot.ui.motion_callbacks import MotionDraftCB
 from bot.ui.motion_texts import rule_explained, rule_name
 from bot.ui.unit_picker import KIND_ICONS
-from conversations.survey_when import local_moment
+from conversations import motion_deadline
+from conversations.motion_deadline import ask_deadline
+from conversations.motion_draft import MotionSteps, chosen, markup
 
 RULES = ("simple", "two_thirds", "art278", "art278_special")
-DAYS = (1, 3, 7, 14)
-CLOSING_TIME = "20:00"  # in the community's timezone: after work, before bedtime
 WHOLE = "0"
-
-
-class MotionSteps(StatesGroup):
-    community = State()
-    question = State()
-    origin = State()
-    rule = State()
-    scope = State()
-    deadline = State()
-    secret = State()
-    body = State()
-    preview = State()
-
-
-def _markup(items: list[tuple[str, str, str]]) -> InlineKeyboardMarkup:
-    rows = [[InlineKeyboardButton(text=text, callback_data=MotionDraftCB(
-        action=action, value=value).pack())] for text, action, value in items]
-    rows.append([InlineKeyboardButton(text=_("✖️ Cancel"),
-                                      callback_data=MotionDraftCB(action="cancel").pack())])
-    return InlineKeyboardMarkup(inline_keyboard=rows)
-
-
-async def _chosen(query: CallbackQuery, label: str) -> None:
-    """Keeps the question with the choice under it, as a record of what was answered."""
-    await query.answer()
-    if query.message.text:
-        await query.message.edit_text(f"{query.message.text}\n\n→ {label}", reply_markup=None)
 
 
 async def cmd_motion(message: Message, state: FSMContext, uow: UnitOfWork) -> None:
@@ -80,7 +51,7 @@ async def cmd_motion(message: Message, state: FSMContext, uow: UnitOfWork) -> No
         await _use_community(message, state, str(communities[0].id))
         return
     await state.set_state(MotionSteps.community)
-    await message.answer(_("Which community?"), reply_markup=_markup(
+    await message.answer(_("Which community?"), reply_markup=markup(
         [(c.name, "community", str(c.id)) for c in communities]))
 
 
@@ -99,7 +70,7 @@ async def on_community(query: CallbackQuery, callback_data: MotionDraftCB,
     if callback_data.value not in (await state.get_data()).get("communities", {}):
         await query.answer(_("This button has expired."), show_alert=True)
         return
-    await _chosen(query, (await state.get_data())["communities"][callback_data.value][0])
+    await chosen(query, (await state.get_data())["communities"][callback_data.value][0])
     await _use_community(query.message, state, callback_data.value)
 
 
@@ -121,7 +92,7 @@ async def receive_question(message: Message, state: FSMContext, uow: UnitOfWork)
              for s in sources]
     await message.answer(_("Does it come from a report case or a survey? Its reporter and "
                            "the groups will be told when the decision is carried out."),
-                         reply_markup=_markup([*items, (_("⏭ No"), "origin", "")]))
+                         reply_markup=markup([*items, (_("⏭ No"), "origin", "")]))
 
 
 async def on_origin(query: CallbackQuery, callback_data: MotionDraftCB,
@@ -132,7 +103,7 @@ async def on_origin(query: CallbackQuery, callback_data: MotionDraftCB,
         await query.answer(_("This button has expired."), show_alert=True)
         return
     await state.update_data(origin=callback_data.value)
-    await _chosen(query, origins.get(callback_data.value) or _("No"))
+    await chosen(query, origins.get(callback_data.value) or _("No"))
     await ask_rule(query.message, state)
 
 
@@ -140,7 +111,7 @@ async def ask_rule(message: Message, state: FSMContext) -> None:
     await state.set_state(MotionSteps.rule)
     lines = [_("Which rule decides it?")]
     lines += [f"• {rule_name(r)}: {rule_explained(r)}" for r in RULES]
-    await message.answer("\n\n".join(lines), reply_markup=_markup(
+    await message.answer("\n\n".join(lines), reply_markup=markup(
         [(rule_name(r), "rule", r) for r in RULES]))
 
 
@@ -151,7 +122,7 @@ async def on_rule(query: CallbackQuery, callback_data: MotionDraftCB, state: FSM
         await query.answer(_("This button has expired."), show_alert=True)
         return
     await state.update_data(rule=callback_data.value)
-    await _chosen(query, rule_name(callback_data.value))
+    await chosen(query, rule_name(callback_data.value))
     data = await state.get_data()
     choices = await scope_choices(uow, query.from_user.id, data["community"])
     items = []
@@ -170,7 +141,7 @@ async def on_rule(query: CallbackQuery, callback_data: MotionDraftCB, state: FSM
     await state.update_data(scopes=labels)
     await state.set_state(MotionSteps.scope)
     await query.message.answer(_("Who votes? The verified residents (owners, under Article "
-                                 "278) of the homes in:"), reply_markup=_markup(items[:40]))
+                                 "278) of the homes in:"), reply_markup=markup(items[:40]))
 
 
 async def on_scope(query: CallbackQuery, callback_data: MotionDraftCB, state: FSMContext,
@@ -181,52 +152,20 @@ async def on_scope(query: CallbackQuery, callback_data: MotionDraftCB, state: FS
         await query.answer(_("This button has expired."), show_alert=True)
         return
     await state.update_data(scope=int(callback_data.value))
-    await _chosen(query, label)
-    await state.set_state(MotionSteps.deadline)
-    today = clock.now().astimezone(ZoneInfo(data["timezone"])).date()  # the community's day
-    items, moments = [], {}
-    for days in DAYS:
-        moment = local_moment(today + timedelta(days=days), CLOSING_TIME, data["timezone"])
-        moments[str(days)] = moment.isoformat()
-        label = (_("Tomorrow — {moment}") if days == 1 else _("In {days} days — {moment}"))
-        items.append((label.format(days=days,
-                                   moment=fmt.when(moment, data["timezone"], locale)),
-                      "deadline", str(days)))
-    await state.update_data(deadlines=moments)
-    await query.message.answer(_("Until when can people vote?"), reply_markup=_markup(items))
-
-
-async def on_deadline(query: CallbackQuery, callback_data: MotionDraftCB, state: FSMContext,
-                      clock: Clock, locale: str) -> None:
-    moment = (await state.get_data()).get("deadlines", {}).get(callback_data.value)
-    if moment is None:
-        await query.answer(_("This button has expired."), show_alert=True)
-        return
-    deadline = datetime.fromisoformat(moment)
-    if deadline <= clock.now():
-        await query.answer(_("That time has passed already. Please choose a later one."),
-                           show_alert=True)
-        return
-    data = await state.update_data(deadline=deadline.isoformat())
-    await _chosen(query, fmt.when(deadline, data["timezone"], locale))
-    await state.set_state(MotionSteps.secret)
-    await query.message.answer(
-        _("Secret ballot? Then nobody — not even the committee — sees how anyone voted; "
-          "only the turnout is shown until the end."),
-        reply_markup=_markup([(_("🔒 Yes, secret"), "secret", "1"),
-                              (_("No, an open vote"), "secret", "0")]))
+    await chosen(query, label)
+    await ask_deadline(query.message, state, clock, locale)
 
 
 async def on_secret(query: CallbackQuery, callback_data: MotionDraftCB, state: FSMContext,
                     uow: UnitOfWork) -> None:
     data = await state.update_data(secret=callback_data.value == "1")
-    await _chosen(query, _("secret") if data["secret"] else _("open"))
+    await chosen(query, _("🔒 Yes, secret") if data["secret"] else _("No, an open vote"))
     bodies = await decision_bodies(uow, data["community"])
     await state.set_state(MotionSteps.body)
     await state.update_data(bodies={str(b.id): [b.key, b.name] for b in bodies})
     await query.message.answer(
         _("If it passes, who carries it out? They will post progress until it is done."),
-        reply_markup=_markup([(body_name([b.key, b.name]), "body", str(b.id))
+        reply_markup=markup([(body_name([b.key, b.name]), "body", str(b.id))
                               for b in bodies]))
 
 
@@ -253,9 +192,9 @@ async def on_body(query: CallbackQuery, callback_data: MotionDraftCB, state: FSM
         await query.answer(_("This button has expired."), show_alert=True)
         return
     data = await state.update_data(body=int(callback_data.value))
-    await _chosen(query, body_name(data["bodies"][callback_data.value]))
+    await chosen(query, body_name(data["bodies"][callback_data.value]))
     await state.set_state(MotionSteps.preview)
-    await query.message.answer(preview_text(data, locale), reply_markup=_markup(
+    await query.message.answer(preview_text(data, locale), reply_markup=markup(
         [(_("📣 Publish"), "publish", "")]))
 
 
@@ -276,7 +215,7 @@ async def on_publish(query: CallbackQuery, state: FSMContext, uow: UnitOfWork) -
         await query.answer(describe(error), show_alert=True)
         return
     await state.clear()
-    await _chosen(query, _("Published"))
+    await chosen(query, _("Published"))
     await query.message.answer(_("📣 Motion #{id} is posted in the groups. /motions shows it; "
                                  "the result is announced at the deadline.").format(id=view.id))
 
@@ -302,7 +241,7 @@ def make_router() -> Router:
     router.callback_query.register(on_origin, MotionSteps.origin, cb(F.action == "origin"))
     router.callback_query.register(on_rule, MotionSteps.rule, cb(F.action == "rule"))
     router.callback_query.register(on_scope, MotionSteps.scope, cb(F.action == "scope"))
-    router.callback_query.register(on_deadline, MotionSteps.deadline, cb(F.action == "deadline"))
+    motion_deadline.register(router)
     router.callback_query.register(on_secret, MotionSteps.secret, cb(F.action == "secret"))
     router.callback_query.register(on_body, MotionSteps.body, cb(F.action == "body"))
     router.callback_query.register(on_publish, MotionSteps.preview, cb(F.action == "publish"))

@@ -56,14 +56,14 @@ def kind_name(kind: str) -> str:
             "entrance": _("entrance"), "floor": _("floor")}[kind]
 
 
-async def tree_view(uow: UnitOfWork, community_id: int, unit_id: int | None, by: int,
+async def tree_view(uow: UnitOfWork, community_id: int, unit_id: int | None,
                     locale: str) -> tuple[str, InlineKeyboardMarkup]:
     level = await unit_level(uow, community_id, unit_id)
     builder = InlineKeyboardBuilder()
     for child in level.children:
         builder.button(text=f"{KIND_ICONS.get(child.kind, '')} {child.name}",
                        callback_data=UnitCB(flow=FLOW, action="open", community=community_id,
-                                            unit=child.id, by=by))
+                                            unit=child.id))
     rows = [3] * ((len(level.children) + 2) // 3)
     kind = level.current.kind if level.current else None
     actions = [(_("➕ Add {kind}").format(kind=kind_name(k)), f"add_{k}")
@@ -81,18 +81,17 @@ async def tree_view(uow: UnitOfWork, community_id: int, unit_id: int | None, by:
                                                        value=str(unit_id or 0)))
     if level.current is not None:
         builder.button(text=_("⬆️ Up"), callback_data=UnitCB(
-            flow=FLOW, action="open", community=community_id, unit=level.parent_id or 0,
-            by=by))
+            flow=FLOW, action="open", community=community_id, unit=level.parent_id or 0))
     builder.button(text=_("✔️ Done"), callback_data=FlowCB(flow=FLOW, action="done"))
     builder.adjust(*rows, *([1] * (len(actions) + (level.current is not None) + 1)))
     return "\n".join(lines), builder.as_markup()
 
 
 async def show(message: Message, state: FSMContext, uow: UnitOfWork, unit_id: int | None,
-               user_id: int, locale: str, *, edit: bool) -> None:
+               locale: str, *, edit: bool) -> None:
     data = await state.update_data(unit=unit_id)
     await state.set_state(EditRoster.browse)
-    text, markup = await tree_view(uow, data["community"], unit_id, user_id, locale)
+    text, markup = await tree_view(uow, data["community"], unit_id, locale)
     if edit:
         await message.edit_text(text, reply_markup=markup)
     else:
@@ -106,20 +105,18 @@ async def cmd_units(message: Message, state: FSMContext, uow: UnitOfWork, locale
         raise NotPermitted("not_manager")
     await state.clear()
     await state.update_data(community=communities[0].id)
-    await show(message, state, uow, None, message.from_user.id, locale, edit=False)
+    await show(message, state, uow, None, locale, edit=False)
 
 
 async def on_open(query: CallbackQuery, callback_data: UnitCB, state: FSMContext,
                   uow: UnitOfWork, locale: str) -> None:
     """Shows a unit with what can be added there."""
     data = await state.get_data()
-    if callback_data.by != query.from_user.id or callback_data.community != data.get(
-            "community"):
+    if callback_data.community != data.get("community"):
         await query.answer(_("This button has expired."), show_alert=True)
         return
     await query.answer()
-    await show(query.message, state, uow, callback_data.unit or None, query.from_user.id,
-               locale, edit=True)
+    await show(query.message, state, uow, callback_data.unit or None, locale, edit=True)
 
 
 PROMPTS = {
@@ -154,8 +151,7 @@ async def after_change(message: Message, state: FSMContext, uow: UnitOfWork, don
                        locale: str) -> None:
     await message.answer(done)
     data = await state.get_data()
-    await show(message, state, uow, data.get("unit"), message.from_user.id, locale,
-               edit=False)
+    await show(message, state, uow, data.get("unit"), locale, edit=False)
 
 
 async def receive_name(message: Message, state: FSMContext, uow: UnitOfWork,
@@ -228,11 +224,16 @@ async def receive_area(message: Message, state: FSMContext, uow: UnitOfWork,
     await after_change(message, state, uow, _("Saved."), locale)
 
 
-async def on_done(query: CallbackQuery, state: FSMContext) -> None:
-    """Closes the editor."""
+async def on_done(query: CallbackQuery, state: FSMContext, uow: UnitOfWork) -> None:
+    """Closes the editor; on a community still without buildings, says how to add them."""
+    community = (await state.get_data())["community"]
     await state.clear()
     await query.answer()
     await query.message.edit_reply_markup(reply_markup=None)
+    if not (await unit_level(uow, community, None)).children:
+        await query.message.answer(_(
+            "The community has no buildings yet. Add them by buttons with /units, or fill "
+            "in the roster file from /template and load it with /import."))
 
 
 async def receive_other(message: Message) -> None:

@@ -20,7 +20,7 @@ from bot.services import UnitOfWork
 from bot.services.membership import Relation, join_start, request_join, rooms_of_floor
 from bot.ui.callbacks import JoinCB
 from bot.ui.filters import NOT_COMMAND
-from bot.ui.roster_texts import relation_name
+from bot.ui.roster_texts import label, relation_name
 
 
 class JoinHousehold(StatesGroup):
@@ -99,7 +99,8 @@ async def on_room(query: CallbackQuery, callback_data: JoinCB, state: FSMContext
     await query.answer()
     await query.message.edit_text(
         _("{room}: are you its owner, a tenant or a family member?").format(room=room),
-        reply_markup=_keyboard([(relation_name(r), JoinCB(action="relation", relation=r))
+        reply_markup=_keyboard([(label(relation_name(r)), JoinCB(action="relation",
+                                                                       relation=r))
                                 for r in Relation], 3, back=True))
 
 

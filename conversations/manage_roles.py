@@ -34,7 +34,7 @@ from bot.services.units import unit_level
 from bot.ui.callbacks import RoleCB, UnitCB
 from bot.ui.errors import describe
 from bot.ui.filters import TYPED
-from bot.ui.roster_texts import role_name
+from bot.ui.roster_texts import label, role_name
 from bot.ui.unit_picker import unit_keyboard
 
 
@@ -92,7 +92,7 @@ async def on_grant(query: CallbackQuery, state: FSMContext) -> None:
     await state.set_state(ManageRoles.role)
     await query.answer()
     await query.message.edit_text(_("Which role?"), reply_markup=buttons(
-        [(role_name(r), RoleCB(action="role", value=str(r))) for r in GRANTABLE]))
+        [(label(role_name(r)), RoleCB(action="role", value=str(r))) for r in GRANTABLE]))
 
 
 async def on_role(query: CallbackQuery, callback_data: RoleCB, state: FSMContext,
@@ -109,24 +109,22 @@ async def on_role(query: CallbackQuery, callback_data: RoleCB, state: FSMContext
         level = await unit_level(uow, data["community"], None)
         await query.message.edit_text(
             _("Where does the {role} serve?").format(role=role_name(role)),
-            reply_markup=unit_keyboard(level, "role", query.from_user.id,
-                                       pick_top=role in COMMUNITY_WIDE))
+            reply_markup=unit_keyboard(level, "role", pick_top=role in COMMUNITY_WIDE))
         return
     await ask_person(query.message, state, uow)
 
 
 async def on_unit(query: CallbackQuery, callback_data: UnitCB, state: FSMContext,
                   uow: UnitOfWork) -> None:
-    """Walks the tree; a picked unit must suit the role (a floor contact on a floor…)."""
-    if callback_data.by != query.from_user.id:
-        await query.answer(_("This button has expired."), show_alert=True)
-        return
+    """Walks the tree; a picked unit must suit the role (a floor contact on a floor…).
+    Only the presser's own flow (this state) gets here; the unit is checked against its
+    community."""
     data = await state.get_data()
     level = await unit_level(uow, data["community"], callback_data.unit or None)
     if callback_data.action == "open":
         await query.answer()
         await query.message.edit_reply_markup(reply_markup=unit_keyboard(
-            level, "role", query.from_user.id, pick_top=Role(data["role"]) in COMMUNITY_WIDE))
+            level, "role", pick_top=Role(data["role"]) in COMMUNITY_WIDE))
         return
     try:
         check_role_scope(Role(data["role"]), level.current.kind if level.current else None)
@@ -202,7 +200,7 @@ async def on_revoke(query: CallbackQuery, state: FSMContext, uow: UnitOfWork) ->
     await state.set_state(ManageRoles.revoke)
     await query.answer()
     await query.message.edit_text(_("Which role should be removed?"), reply_markup=buttons([
-        (f"{role_name(a.role)} · {a.name} · {a.scope or '—'}",
+        (f"{label(role_name(a.role))} · {a.name} · {a.scope or '—'}",
          RoleCB(action="pick", value=str(a.id))) for a in found[:40]]))
 
 

@@ -25,6 +25,7 @@ from bot.config import Settings
 from bot.services import UnitOfWork
 from bot.services.communities import check_name, check_timezone, create_community
 from bot.services.errors import InvalidInput, NotPermitted
+from bot.ui import fmt
 from bot.ui.callbacks import FlowCB
 from bot.ui.errors import describe
 from bot.ui.filters import NOT_COMMAND, TYPED
@@ -40,10 +41,12 @@ class NewCommunity(StatesGroup):
     confirm = State()
 
 
-def timezone_keyboard(default: str) -> InlineKeyboardMarkup:
+def timezone_keyboard(default: str, locale: str) -> InlineKeyboardMarkup:
+    """The usual time zones, each named by its city in the reader's language."""
     builder = InlineKeyboardBuilder()
     for zone in dict.fromkeys([default, "Asia/Shanghai", "Asia/Hong_Kong", "Asia/Taipei"]):
-        builder.button(text=zone, callback_data=FlowCB(flow=FLOW, action="tz", value=zone))
+        builder.button(text=fmt.timezone_city(zone, locale),
+                       callback_data=FlowCB(flow=FLOW, action="tz", value=zone))
     builder.button(text=_("✖️ Cancel"), callback_data=FlowCB(flow=FLOW, action="cancel"))
     builder.adjust(1)
     return builder.as_markup()
@@ -72,7 +75,8 @@ async def cmd_newcommunity(message: Message, state: FSMContext, settings: Settin
     await ask_name(message, state)
 
 
-async def receive_name(message: Message, state: FSMContext, settings: Settings) -> None:
+async def receive_name(message: Message, state: FSMContext, settings: Settings,
+                       locale: str) -> None:
     """Stores the name and asks for the time zone."""
     try:
         name = check_name(message.text)
@@ -84,7 +88,7 @@ async def receive_name(message: Message, state: FSMContext, settings: Settings) 
     await message.answer(
         _("Which time zone are its deadlines in? Press one, or send another such as "
           "Asia/Urumqi."),
-        reply_markup=timezone_keyboard(settings.default_timezone))
+        reply_markup=timezone_keyboard(settings.default_timezone, locale))
 
 
 async def store_timezone(message: Message, state: FSMContext, zone: str) -> None:
@@ -125,6 +129,16 @@ async def on_language(query: CallbackQuery, callback_data: FlowCB, state: FSMCon
         reply_markup=confirm_keyboard(FLOW))
 
 
+def next_steps() -> str:
+    """What a new community's admin does next, in order."""
+    return _("Next steps:\n"
+             "1. The homes: /template gives the roster file to fill in, /import loads it — or "
+             "build it by buttons with /units.\n"
+             "2. Add me to each building's group, make me an admin there and send /bind in "
+             "the group.\n"
+             "3. /roles appoints floor contacts and building leads.")
+
+
 async def on_confirm(query: CallbackQuery, state: FSMContext, uow: UnitOfWork,
                      settings: Settings) -> None:
     """Creates the community in one service call and ends the flow."""
@@ -136,9 +150,9 @@ async def on_confirm(query: CallbackQuery, state: FSMContext, uow: UnitOfWork,
     await state.clear()
     await query.answer()
     await query.message.edit_reply_markup(reply_markup=None)
-    await query.message.answer(_(
-        "Community “{name}” is created (number {id}). You are its first admin."
-    ).format(name=community.name, id=community.id))
+    created = _("Community “{name}” is created (number {id}). You are its first admin."
+                ).format(name=community.name, id=community.id)
+    await query.message.answer(f"{created}\n\n{next_steps()}")
 
 
 async def on_restart(query: CallbackQuery, state: FSMContext) -> None:

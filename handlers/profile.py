@@ -17,7 +17,7 @@ from bot.services.floor_roster import floor_rosters
 from bot.services.membership import profile
 from bot.services.privacy import delete_me, my_data
 from bot.ui.callbacks import PrivacyCB
-from bot.ui.roster_texts import relation_name, role_name, status_name
+from bot.ui.roster_texts import label, relation_name, role_name, status_name
 
 MESSAGE_LIMIT = 3800
 
@@ -35,7 +35,7 @@ async def cmd_me(message: Message, uow: UnitOfWork) -> None:
             status=status_name(m.status)))
     for r in found.roles:
         lines.append(_("🎖 {role} — {scope}").format(
-            role=role_name(r.role), scope=r.scope or r.community))
+            role=label(role_name(r.role)), scope=r.scope or r.community))
     await message.answer("\n".join(lines))
 
 

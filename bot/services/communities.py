@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.domain.clock import next_local_time, parse_hhmm
 from bot.domain.locales import SUPPORTED
@@ -34,12 +35,20 @@ def check_name(name: str) -> str:
     return name
 
 
+@functools.cache
+def _zone_names() -> dict[str, str]:
+    return {name.lower(): name for name in available_timezones()}
+
+
 def check_timezone(timezone: str) -> str:
+    """The IANA name of a time zone typed in any case (“europe/london” → “Europe/London”),
+    or InvalidInput."""
+    name = _zone_names().get(timezone.strip().lower(), timezone.strip())
     try:
-        ZoneInfo(timezone)
+        ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise InvalidInput("bad_timezone", timezone=timezone) from None
-    return timezone
+    return name
 
 
 async def create_community(

@@ -122,6 +122,12 @@ def check_question(text: str | None) -> str:
     return text
 
 
+def check_deadline(deadline: datetime, now: datetime) -> None:
+    """A vote stays open at least an hour (so a deadline in the past is refused too)."""
+    if deadline < now + MIN_LEAD:
+        raise InvalidInput("deadline_past", hours=int(MIN_LEAD.total_seconds() // 3600))
+
+
 @dataclass(frozen=True)
 class MotionDraft:
     question: str
@@ -151,8 +157,7 @@ async def create_motion(uow: UnitOfWork, *, creator_id: int, community_id: int,
         raise InvalidInput("scope_required")
     async with uow:
         session, now = uow.session, uow.now()
-        if draft.deadline < now + MIN_LEAD:
-            raise InvalidInput("deadline_past", hours=1)
+        check_deadline(draft.deadline, now)
         for unit_id in draft.scope_unit_ids:
             if not await has_role(session, creator_id, community_id, unit_id, ORGANIZERS):
                 raise NotPermitted("no_role_on_scope")
@@ -210,6 +215,17 @@ def _choice(choice: str) -> Choice:
         raise InvalidInput("bad_choice") from None
 
 
+async def _why_no_vote(session: AsyncSession, motion: Motion, paths: list[str] | None,
+                       user_id: int, owners: bool) -> str:
+    """Why someone has no vote: no verified home in the community at all (join first), a
+    tenant or family member under an owners' rule, or a home outside the motion's scope."""
+    if not await motions_repo.voter_homes(session, motion, None, user_id, False):
+        return "motion_not_verified"
+    if owners and await motions_repo.voter_homes(session, motion, paths, user_id, False):
+        return "motion_not_owner"
+    return "motion_not_in_scope"
+
+
 async def cast_vote(uow: UnitOfWork, *, user_id: int, motion_id: int, choice: str) -> Vote:
     """Casts (or changes) the user's vote for every voter they stand for in scope."""
     picked = _choice(choice)
@@ -220,9 +236,7 @@ async def cast_vote(uow: UnitOfWork, *, user_id: int, motion_id: int, choice: st
         owners = motion.rule in OWNER_RULES
         homes = await motions_repo.voter_homes(session, motion, paths, user_id, owners)
         if not homes:
-            any_home = await motions_repo.voter_homes(session, motion, paths, user_id, False)
-            raise NotEligible("motion_not_owner" if owners and any_home
-                              else "motion_not_in_scope")
+            raise NotEligible(await _why_no_vote(session, motion, paths, user_id, owners))
         keys = dict((key, hid) for hid, key in reversed(homes))
         changed = False
         for key, household_id in keys.items():

@@ -10,7 +10,7 @@ from bot.domain.roles import MANAGERS, Role
 from bot.services.errors import InvalidInput, NotFound, NotPermitted
 from bot.services.permissions import has_role, unit_path
 from bot.services.units import info
-from storage import UnitOfWork, roster_repo
+from storage import UnitOfWork, groups_repo, outbox_repo, roster_repo
 from storage.models import AuditEntry, Household, Resident, RoleAssignment, Unit, User
 
 # Roles that make sense on the whole community, and those that need a unit.
@@ -110,7 +110,8 @@ async def grant_role(uow: UnitOfWork, *, actor_id: int, community_id: int, user_
             RoleAssignment.role == str(role),
             RoleAssignment.unit_id.is_(None) if unit_id is None
             else RoleAssignment.unit_id == unit_id))
-        if existing is None:
+        created = existing is None
+        if created:
             existing = RoleAssignment(user_id=user_id, community_id=community_id,
                                       role=str(role), unit_id=unit_id, granted_by=actor_id,
                                       granted_at=now)
@@ -121,6 +122,13 @@ async def grant_role(uow: UnitOfWork, *, actor_id: int, community_id: int, user_
                                             "unit_id": unit_id}, at=now))
             await session.flush()
         scope = (await info(session, unit)).label if unit else None
+        if created and user_id != actor_id:
+            # Told in private what the role is and the commands it brings; someone who
+            # never started the bot can't be written to (403): that row just fails.
+            community = await groups_repo.community_of(session, community_id)
+            outbox_repo.enqueue(session, chat_id=user_id, kind="role_granted", now=now,
+                                priority=1, params={"role": str(role), "scope": scope,
+                                                    "community": community.name})
         await uow.commit()
     return Assignment(existing.id, user_id, user.first_name or str(user_id), str(role), scope)
 

@@ -96,7 +96,7 @@ async def _close(session: Any, survey: Survey, now: datetime) -> int:
     # The groups need the totals and their own turnout, not every floor's line.
     summary = {key: value for key, value in results.items() if key != "floors"}
     base = {"results": summary, "timezone": community.timezone,
-            "closed_at": now.isoformat()}
+            "deadline": survey.deadline.isoformat(), "closed_at": now.isoformat()}
     for _group_id, chat_id, thread_id, path in groups:
         floor_ids = await surveys_repo.floors_under(session, path)
         outbox_repo.enqueue(session, chat_id=chat_id, thread_id=thread_id,

@@ -16,7 +16,8 @@ def describe(error: ServiceError) -> str:
     d = error.details
     messages = {
         "bootstrap_only": lambda: _(
-            "Only the deployment's administrators (BOOTSTRAP_ADMIN_IDS) can create a community."),
+            "Only the operators of this bot can create a community. Please ask them to "
+            "create yours."),
         "name_empty": lambda: _("The name cannot be empty. Please send a name."),
         "name_too_long": lambda: _(
             "That name is {length} characters long; the limit is {limit}. Please send a "

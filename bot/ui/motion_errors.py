@@ -15,6 +15,9 @@ def motion_messages(d: dict[str, Any]) -> dict[str, Callable[[], str]]:
         "motion_closed": lambda: _("This motion is closed already."),
         "motion_closed_vote": lambda: _("Voting on this motion has ended; votes are no "
                                         "longer accepted."),
+        "motion_not_verified": lambda: _(
+            "Only verified residents vote. Join your home first: press “Join” in your "
+            "building's group and choose your home; your floor contact will confirm you."),
         "motion_not_in_scope": lambda: _(
             "This vote is for the verified residents of other buildings or floors. If you "
             "live there, join your home first (the “Join” button in your building's group)."),

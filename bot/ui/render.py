@@ -93,7 +93,8 @@ def join_request(params: dict[str, Any], ctx: RenderContext) -> Rendered:
 def join_decided(params: dict[str, Any], ctx: RenderContext) -> Rendered:
     if params["approved"]:
         text = _("✅ You are now a verified resident of {household}. You can take part in "
-                 "its surveys and votes.").format(household=params["household"])
+                 "its surveys and votes, and report a problem in the building with /report."
+                 ).format(household=params["household"])
     else:
         text = _("Your request to join {household} was not approved. If this is a mistake, "
                  "please talk to your floor contact or the committee.").format(
@@ -102,10 +103,12 @@ def join_decided(params: dict[str, Any], ctx: RenderContext) -> Rendered:
 
 
 from bot.ui import (  # noqa: E402,F401  (registers renderers)
+    case_notices,
     case_render,
     case_stats_render,
     decision_render,
     meeting_render,
     motion_render,
+    role_render,
     survey_render,
 )

@@ -5,6 +5,12 @@ from __future__ import annotations
 from aiogram.utils.i18n import gettext as _
 
 
+def label(word: str) -> str:
+    """A word shown on its own — a button, a toast, the head of a line — capitalised like a
+    label in English (“owner” → “Owner”); Chinese is unchanged."""
+    return word[:1].upper() + word[1:]
+
+
 def relation_name(relation: str) -> str:
     return {"owner": _("owner"), "tenant": _("tenant"), "family": _("family member")}.get(
         relation, relation)

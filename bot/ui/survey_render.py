@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
@@ -24,6 +24,8 @@ from bot.ui.survey_texts import post_text
 
 CAPTION_LIMIT, MESSAGE_LIMIT = 1024, 4096
 CHARTS_KEPT = 8
+#: Results counted this long after the deadline (the bot was down) also say when.
+COUNTED_LATE = timedelta(minutes=10)
 
 
 def _deadline(params: dict[str, Any], locale: str) -> str:
@@ -112,14 +114,29 @@ def _cut(lines: list[str], limit: int) -> str:
     return text if _size(lines) <= limit else text[:limit // 2]
 
 
+def closed_line(params: dict[str, Any], locale: str) -> str:
+    """When it closed, as residents were told: the announced deadline — and when it was
+    counted only if that was notably later (the bot was down) — or the early close."""
+    closed_at = datetime.fromisoformat(params["closed_at"])
+    # Rows queued before the deadline was sent along closed at their deadline.
+    deadline = datetime.fromisoformat(params.get("deadline") or params["closed_at"])
+    closed, announced = (fmt.when(moment, params["timezone"], locale)
+                         for moment in (closed_at, deadline))
+    if closed_at < deadline:
+        return _("Closed early, at {when}.").format(when=closed)
+    if closed_at - deadline >= COUNTED_LATE:
+        return _("Closed at the deadline, {deadline}; counted at {when}.").format(
+            deadline=announced, when=closed)
+    return _("Closed at the deadline, {deadline}.").format(deadline=announced)
+
+
 def results_parts(params: dict[str, Any], locale: str,
                   ) -> tuple[list[str], list[list[str]], list[str], list[str]]:
     """The results text in parts: head, one block per question, what the caption must keep
     (turnout overall, of this group, door to door), and the turnout per building."""
     results = params["results"]
-    closed = fmt.when(datetime.fromisoformat(params["closed_at"]), params["timezone"], locale)
     head = [_("📊 Results: {title}").format(title=results["title"]),
-            _("Closed {when}.").format(when=closed), ""]
+            closed_line(params, locale), ""]
     blocks = [_question_block(n, q, locale) for n, q in enumerate(results["questions"], 1)]
     turnout, group = results["turnout"], params["group"]
     door_share = turnout["door"] / turnout["answered"] if turnout["answered"] else 0.0

@@ -82,13 +82,13 @@ RULES_EXPLAINED = {
                        "owners vote For."),
 }
 WHO_VOTES = ("Who votes? The verified residents (owners, under Article 278) of the homes in:")
-UNTIL_WHEN = "Until when can people vote?"
+UNTIL_WHEN = ("Until when can people vote? Press a button, or type a date and time, for example "
+              "2026-12-05 18:00 ({timezone} time).")
 IN_N_DAYS = "In {days} days — {moment}"
 TOMORROW = "Tomorrow — {moment}"
 SECRET = ("Secret ballot? Then nobody — not even the committee — sees how anyone voted; only "
           "the turnout is shown until the end.")
 SECRET_YES, SECRET_NO = "🔒 Yes, secret", "No, an open vote"
-OPEN = "open"
 WHO_CARRIES = "If it passes, who carries it out? They will post progress until it is done."
 BODIES = {"property": "Property management", "owners_committee": "Owners' committee",
           "residents_committee": "Residents' committee", "admins": "Community admins"}

@@ -53,6 +53,12 @@ ASK_PERSON = ("Who? Pick a verified resident, or send their @username or Telegra
               "must have started a chat with me).")
 GRANT_SUMMARY = "Grant {role} to {name}, for {scope}?"
 GRANTED = "✅ {name} is now {role} for {scope}."
+ROLE_GRANTED = "🎖 {community}: you are now {role} for {scope}."
+FLOOR_CONTACT_DUTIES = (
+    "Join requests from the homes there come to you here, with buttons to approve them. "
+    "/roster shows which homes have joined; /pending, the homes that have not answered a "
+    "survey yet, for a visit at the door.")
+ROLE_HELP = "/help lists the commands you can use."
 
 JOIN_FLOORS = "Welcome! Which floor of {unit} do you live on?"
 JOIN_ROOMS = "{floor}: which is your home?"
@@ -68,7 +74,7 @@ APPROVE, REJECT = "✅ Approve", "❌ Reject"
 VERIFIED, REJECTED = "verified", "rejected"
 DECIDED = "{mark} {home}: {status} by {name}."
 APPROVED = ("✅ You are now a verified resident of {household}. You can take part in its "
-            "surveys and votes.")
+            "surveys and votes, and report a problem in the building with /report.")
 NOT_APPROVED = ("Your request to join {household} was not approved. If this is a mistake, "
                 "please talk to your floor contact or the committee.")
 ME_TITLE = "What Zhongyi knows about you:"

@@ -17,9 +17,11 @@ from urllib.parse import parse_qs, urlparse
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_datetime, format_skeleton, format_timedelta
+from babel.dates import format_date, format_skeleton, format_timedelta
 from babel.numbers import format_decimal, format_percent
 
+from bot.domain.clock import Clock
+from storage import Database, UnitOfWork, communities_repo
 from tests.e2e.harness import REPLY_TIMEOUT, Localized, Transcript, localized
 from tests.fakes.telegram_server import FakeChat, FakeTelegramServer, FakeUser
 
@@ -52,6 +54,12 @@ class Texts:
             + "; ".join(repr(m) for m in sorted(self.absent)))
 
 
+def capitalised(text: Localized) -> Localized:
+    """A catalog word as the bot shows it alone, on a button or in a toast (“Owner”)."""
+    return Localized(text[:1].upper() + text[1:], msgid=text.msgid, locale=text.locale,
+                     translated=text.translated, params=text.params)
+
+
 # -- formats, as a reader in `locale` sees them ----------------------------------------------
 def number(value: float, locale: str) -> str:
     return format_decimal(value, locale=Locale.parse(locale))
@@ -62,11 +70,10 @@ def percent(share: float, locale: str) -> str:
 
 
 def when(moment: datetime, timezone: str, locale: str) -> str:
-    """A moment on the community's clock: the locale's medium date and short time."""
-    loc = Locale.parse(locale)
-    pattern = loc.datetime_formats["medium"].format(loc.time_formats["short"],
-                                                    loc.date_formats["medium"])
-    return format_datetime(moment.astimezone(ZoneInfo(timezone)), pattern, locale=loc)
+    """A moment on the community's clock: the locale's medium date and a 24-hour time."""
+    loc, local = Locale.parse(locale), moment.astimezone(ZoneInfo(timezone))
+    return loc.datetime_formats["medium"].format(format_skeleton("Hm", local, locale=loc),
+                                                 format_date(local, "medium", locale=loc))
 
 
 def short_when(moment: datetime, timezone: str, locale: str) -> str:
@@ -82,7 +89,10 @@ def day_label(day: date, locale: str) -> str:
 
 
 def duration(delta: timedelta, locale: str) -> str:
-    return format_timedelta(delta, locale=Locale.parse(locale))
+    """Long forms in English (“7 seconds”), short ones in Chinese (“7秒”)."""
+    loc = Locale.parse(locale)
+    return format_timedelta(delta, format="short" if loc.language == "zh" else "long",
+                            locale=loc)
 
 
 # -- what the bot sent -----------------------------------------------------------------------
@@ -160,6 +170,18 @@ async def pinned(server: FakeTelegramServer, chat: FakeChat | int,
                                  lambda c: c.params.get("chat_id") == chat_id, timeout=timeout)
     assert call.ok, f"pinChatMessage failed: {call.description}"
     return int(call.params["message_id"])
+
+
+async def hold_roles(db: Database, clock: Clock, community_id: int, admin: int,
+                     holders: Iterable[tuple[Any, str, int | None]]) -> None:
+    """Roles held since before the story: (person, role, unit id or None). Saved as the
+    roster has them, so their holders are not told now, as /roles would tell them."""
+    async with UnitOfWork(db, clock) as uow:
+        for person, role, unit_id in holders:
+            await communities_repo.grant(uow.session, user_id=person.id,
+                                         community_id=community_id, role=role,
+                                         granted_by=admin, now=uow.now(), unit_id=unit_id)
+        await uow.commit()
 
 
 class Said(Texts):

@@ -87,7 +87,7 @@ REMINDED = "⏰ Reminder: you have not answered “{title}” yet. It closes {de
 MISSING = ("📋 “{title}” closes {deadline}. Homes of {floor} nobody has answered for yet "
            "({count}): {rooms}")
 RESULTS_TITLE = "📊 Results: {title}"
-CLOSED = "Closed {when}."
+CLOSED = "Closed at the deadline, {deadline}."
 ANSWERED = "{number}. {question} — {count} answered"
 OPTION = "{option}: {count} ({share})"
 MEAN = "Mean {mean} of 5 ({spread})"

@@ -33,7 +33,6 @@ from sqlalchemy import select
 
 from bot.domain.clock import as_utc
 from bot.services.communities import create_community
-from bot.services.roles_admin import grant_role
 from storage import UnitOfWork, roster_repo
 from storage.deliberation_models import Decision, DecisionUpdate, Meeting, Motion
 from storage.models import ChatGroup, Community, Household, Resident
@@ -47,6 +46,7 @@ from tests.e2e.steps import (
     Texts,
     day_label,
     file_of,
+    hold_roles,
     labels,
     number,
     percent,
@@ -204,12 +204,9 @@ async def seed(bot: BotProcess, e: Estate) -> int:
                                       purpose=purpose, locale=None, active=True,
                                       bound_by=e.admin, created_at=now, updated_at=now))
             await uow.commit()
-        for person, role, unit in ((e.committee, "owners_committee", None),
-                                   (e.staff, "property", None),
-                                   (e.contact, "floor_contact", floors["2"].id)):
-            await grant_role(UnitOfWork(db, clock), actor_id=e.admin,
-                             community_id=community.id, user_id=person.id, role=role,
-                             unit_id=unit)
+        await hold_roles(db, clock, community.id, e.admin, (
+            (e.committee, "owners_committee", None), (e.staff, "property", None),
+            (e.contact, "floor_contact", floors["2"].id)))
     return community.id
 
 
@@ -508,14 +505,14 @@ async def put_motion(t: Transcript, bot: BotProcess, committee: FakeUser, e: Est
     closing = {n: local(today + timedelta(days=n), "20:00") for n in MOTION_DAYS}
     offered = {n: tr(d.TOMORROW if n == 1 else d.IN_N_DAYS, days=n, moment=when(m, TZ, loc))
                for n, m in closing.items()}
-    until = await t.bot_buttons(committee, equals=tr(d.UNTIL_WHEN))
+    until = await t.bot_buttons(committee, equals=tr(d.UNTIL_WHEN, timezone=TZ))
     assert labels(until) == [*offered.values(), tr(d.CANCEL)]
     deadline = closing[VOTING_DAYS]
     await choose(t, committee, until, offered[VOTING_DAYS], when(deadline, TZ, loc))
 
     secret = await t.bot_buttons(committee, equals=tr(d.SECRET))
     assert labels(secret) == [tr(d.SECRET_YES), tr(d.SECRET_NO), tr(d.CANCEL)]
-    await choose(t, committee, secret, tr(d.SECRET_NO), tr(d.OPEN))
+    await choose(t, committee, secret, tr(d.SECRET_NO), tr(d.SECRET_NO))
     property_ = tr(d.BODIES["property"])
     bodies = await t.bot_buttons(committee, equals=tr(d.WHO_CARRIES))
     assert labels(bodies) == [*(tr(b) for b in d.BODIES.values()), tr(d.CANCEL)]

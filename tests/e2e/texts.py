@@ -27,8 +27,14 @@ BAD_TIMEZONE = ("“{timezone}” is not a time zone I know. Send one like Asia/
 ASK_LANGUAGE = "Which language should its groups use by default?"
 SUMMARY = "Please check:\nName: {name}\nTime zone: {timezone}\nLanguage: {language}"
 CREATED = "Community “{name}” is created (number {id}). You are its first admin."
-BOOTSTRAP_ONLY = ("Only the deployment's administrators (BOOTSTRAP_ADMIN_IDS) can create a "
-                  "community.")
+NEXT_STEPS = (
+    "Next steps:\n"
+    "1. The homes: /template gives the roster file to fill in, /import loads it — or build it "
+    "by buttons with /units.\n"
+    "2. Add me to each building's group, make me an admin there and send /bind in the group.\n"
+    "3. /roles appoints floor contacts and building leads.")
+BOOTSTRAP_ONLY = ("Only the operators of this bot can create a community. Please ask them to "
+                  "create yours.")
 CANCELLED = "Cancelled. Nothing was saved."
 NOT_UNDERSTOOD = "I didn't understand that. /help lists what you can do here."
 TEXT_OR_BUTTONS = "Please answer with text or the buttons above, or send /cancel."

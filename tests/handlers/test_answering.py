@@ -84,7 +84,7 @@ async def test_answer_step_by_step_then_change(app: App, fake_session: FakeSessi
     (intro,) = await alice.send(f"/start s_{survey_id}")
     assert "Lift for building 1" in intro
     assert "Questions: 4" in intro
-    assert "Dec 4, 2026, 9:00" in intro  # the deadline on Shanghai's clock
+    assert "Dec 4, 2026, 09:00" in intro  # the deadline on Shanghai's clock
     assert "Not anonymous" in intro
     assert "Question 1 of 4" in (await alice.press("▶️ Start"))[0]
     assert alice.labels() == ["Yes", "No", "✖️ Cancel"], "no Back on the first question"

@@ -121,7 +121,7 @@ async def test_survey_from_command_to_published(app: App, fake_session: FakeSess
     assert "Questions: 2" in post
     assert "one answer per household" in post
     assert "nobody, admins included" in post
-    assert "Open until Dec 8, 2026, 6:00\u202fPM" in post
+    assert "Open until Dec 8, 2026, 18:00" in post
     assert "Question 1 of 2\n\nDo you agree?\n\nChoose one answer.\n○ Yes\n○ No" in questions
     assert "Question 2 of 2 · optional" in questions
     assert "Choose up to 2 answers." in questions
@@ -253,7 +253,7 @@ async def test_questions_are_edited_from_the_preview(app: App, fake_session: Fak
     assert texts[-1].endswith("1. How clean is it? (rating 1–5)")
     texts = await press(app, fake_session, LEAD, DraftCB(action="qback"))
     post, question, summary = texts[-3:]
-    assert "Open until Dec 2, 2026, 7:30\u202fPM" in post
+    assert "Open until Dec 2, 2026, 19:30" in post
     assert question == ("Question 1 of 1\n\nHow clean is it?\n\nRate from 1 (very poor) to 5 "
                         "(very good).\n⭐ 1 · 2 · 3 · 4 · 5")
     assert "Reminder: none" in summary

@@ -173,12 +173,12 @@ async def test_the_creator_changes_the_time_and_posts_minutes(
     await lead.press("✅ Publish")
     clock.advance(timedelta(days=1, minutes=1))
     await sweep_meetings(UnitOfWork(sqlite_db, clock), clock.now(), 10)
-    assert "on Dec 3, 2026, 7:00" in (await lead.send("/meetings"))[-1]
+    assert "on Dec 3, 2026, 19:00" in (await lead.send("/meetings"))[-1]
     await lead.press("📝 Minutes #1")
     assert "not taken place yet" in lead.alerts[0]
     await lead.press("🕒 Change time #1")
     assert lead.labels() == ["🔁 Fri, Dec 4 19:30 · ✅ 0 🤔 0 ❌ 0"]
-    assert "Dec 4, 2026, 7:30" in (await lead.press("🔁 Fri, Dec 4 19:30"))[-1]
+    assert "Dec 4, 2026, 19:30" in (await lead.press("🔁 Fri, Dec 4 19:30"))[-1]
     clock.advance(timedelta(days=3))
     await lead.send("/meetings")
     await lead.press("📝 Minutes #1")

@@ -102,7 +102,7 @@ async def test_voting_in_the_group(app: App, fake_session: FakeSession, world,
     assert "only owners vote" in tom.alerts[0]
     stranger = Chat(app, fake_session, STRANGER, chat_id=GROUP)
     await stranger.press_data(vote)
-    assert "other buildings or floors" in stranger.alerts[0]
+    assert stranger.alerts[0].startswith("Only verified residents vote. Join your home first")
     await alice.press_data(MotionCB(action="vote", motion=motion_id, value="maybe").pack())
     assert alice.alerts == ["This button has expired."]
     await alice.press_data(MotionCB(action="vote", motion=999, value="for").pack())
@@ -153,4 +153,25 @@ async def test_deadline_days_count_from_the_communitys_date(
     await admin.send("Install a lift in building 1")
     await admin.press("Simple majority of votes cast")
     await admin.press("🏢 幸福小区 1号楼")
-    assert admin.labels()[0].startswith("Tomorrow — Dec 3, 2026, 8:00")
+    assert admin.labels()[0] == "Tomorrow — Dec 3, 2026, 20:00"
+
+
+async def test_a_typed_deadline_is_read_on_the_communitys_clock_and_checked(
+        app: App, fake_session: FakeSession, world, sqlite_db: Database):
+    admin = Chat(app, fake_session, ADMIN)
+    await admin.send("/motion")
+    await admin.send("Install a lift in building 1")
+    await admin.press("Simple majority of votes cast")
+    asked = (await admin.press("🏢 幸福小区 1号楼"))[-1]
+    assert "or type a date and time, for example 2026-12-05 18:00 (Asia/Shanghai time)" in asked
+    assert (await admin.send("2020-01-01 10:00")) == [
+        "The voting deadline must be at least 1 hour from now."]
+    assert "I could not read that date" in (await admin.send("next Friday"))[0]
+    assert "Secret ballot?" in (await admin.send("2026-12-10 18:30"))[0]
+    await admin.press("No, an open vote")
+    preview = (await admin.press("Property management"))[-1]
+    assert "Voting until: Dec 10, 2026, 18:30" in preview
+    await admin.press("📣 Publish")
+    async with sqlite_db.reading() as session:
+        motion = await session.get(Motion, 1)
+    assert motion.deadline.isoformat() == "2026-12-10T10:30:00+00:00"  # 18:30 in Shanghai

@@ -143,7 +143,7 @@ def buttons(rendered) -> list[tuple[str, str | None, str | None]]:
 def test_survey_post_links_to_the_private_chat():
     rendered = render(I18N, "survey_post", POST, "en", "zhongyi_bot")
     assert "Questions: 4" in rendered.text
-    assert "Open until Dec 4, 2026, 9:00" in rendered.text
+    assert "Open until Dec 4, 2026, 09:00" in rendered.text
     assert "one answer per household" in rendered.text
     assert buttons(rendered) == [("📝 Answer 参与", "https://t.me/zhongyi_bot?start=s_5", None)]
 

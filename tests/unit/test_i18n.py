@@ -103,3 +103,15 @@ def test_babel_formats_for_the_reader():
     assert fmt.day(moment, "Asia/Shanghai", "en") == "December 1, 2026"
     assert fmt.percent(0.6667, "en") == "66.7%"
     assert fmt.number(12345, "zh_CN") == "12,345"
+
+
+def test_english_times_are_24_hour_like_the_timelines_and_zh_durations_are_short():
+    from datetime import UTC, datetime, timedelta
+
+    moment = datetime(2026, 11, 29, 23, 38, tzinfo=UTC)
+    assert fmt.when(moment, "Asia/Shanghai", "en") == "Nov 30, 2026, 07:38"
+    assert fmt.short_when(moment, "Asia/Shanghai", "en") == "Nov 30 07:38"
+    assert fmt.when(moment, "Asia/Shanghai", "zh_CN") == "2026年11月30日 07:38"
+    assert fmt.duration(timedelta(seconds=7), "zh_CN") == "7秒"
+    assert fmt.duration(timedelta(days=1), "zh_CN") == "1天"
+    assert fmt.duration(timedelta(seconds=7), "en") == "7 seconds"

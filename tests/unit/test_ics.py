@@ -86,7 +86,7 @@ def test_the_announcement_carries_the_calendar_file():
               "starts_at": START.isoformat(), "announced_at": "2026-12-02T01:00:00+00:00",
               "sequence": 5, "changed": False}
     rendered = render(I18N, "meeting_scheduled", params, "en")
-    assert "Dec 3, 2026, 7:00" in rendered.text
+    assert "Dec 3, 2026, 19:00" in rendered.text
     name, content = rendered.document
     found = fields(content)
     assert name == "meeting.ics"

@@ -93,9 +93,13 @@ async def test_only_owners_in_scope_vote_under_article_278_and_a_vote_can_change
     with pytest.raises(NotEligible, match="not_owner"):
         await cast_vote(UnitOfWork(db, clock), user_id=200, motion_id=motion_id,
                         choice="for")
-    with pytest.raises(NotEligible, match="not_in_scope"):
+    # Someone with no verified home is told to join first, not that the vote is elsewhere.
+    with pytest.raises(NotEligible, match="motion_not_verified"):
         await cast_vote(UnitOfWork(db, clock), user_id=STRANGER, motion_id=motion_id,
                         choice="for")
+    top_floor = await motion(db, clock, estate, scope_unit_ids=(estate.floors["5"],))
+    with pytest.raises(NotEligible, match="motion_not_in_scope"):
+        await vote(db, clock, "101", top_floor, "for")
     first = await vote(db, clock, "101", motion_id, "for")
     again = await vote(db, clock, "101", motion_id, "against")
     assert (first.changed, again.changed) == (False, True)

@@ -40,6 +40,7 @@ def test_join_decision(approved: bool):
     text = render(I18N, "join_decided", {"household": "1号楼 3 301", "approved": approved},
                   "en").text
     assert ("verified resident" in text) is approved
+    assert ("/report" in text) is approved
 
 
 def test_unknown_kind_is_reported():
@@ -77,10 +78,10 @@ def test_case_card_for_the_body_it_was_escalated_to():
     lines = rendered.text.splitlines()
     assert lines[0] == "⏫ Escalated to you: Property management has not acted in time."
     assert "Escalated to: Owners' committee" in lines
-    assert any(line.startswith("⚠️ Accept deadline passed: Dec 1, 2026, 1:00")
+    assert any(line.startswith("⚠️ Accept deadline passed: Dec 1, 2026, 13:00")
                for line in lines)
     assert any(line.startswith("⏫ If nobody acts, it goes to Residents' committee at "
-                               "Dec 1, 2026, 5:00") for line in lines)
+                               "Dec 1, 2026, 17:00") for line in lines)
     assert "⬆️ Priority raised: several neighbours are affected." in lines
     assert lines[-1] == "• Dec 1 13:00 escalated (overdue)"
     assert rendered.photo_ids == ("PHOTO",)
@@ -93,6 +94,55 @@ def test_case_card_for_the_body_it_was_escalated_to():
     old = {k: v for k, v in CARD.items() if k not in ("overdue", "next_escalation",
                                                      "next_body")}
     lines = render(I18N, "case_card", old, "en").text.splitlines()
-    assert any(line.startswith("⏱ Accept by Dec 1, 2026, 1:00") for line in lines)
+    assert any(line.startswith("⏱ Accept by Dec 1, 2026, 13:00") for line in lines)
     closed = render(I18N, "case_card", {**CARD, "status": "closed", "rating": 4}, "zh_CN")
     assert closed.reply_markup is None
+
+
+@pytest.mark.parametrize(("role", "scope", "commands"), [
+    ("floor_contact", "1号楼 3", ["/roster", "/pending"]),
+    ("building_lead", "1号楼", ["/survey", "/meeting"]),
+    ("property", None, ["property management"]),
+    ("owners_committee", None, ["/survey", "/motion"]),
+    ("residents_committee", None, ["/survey", "/motion"]),
+    ("admin", None, ["/units", "/roles", "/bind"]),
+])
+def test_a_new_role_holder_is_told_the_role_the_place_and_the_commands(role, scope, commands):
+    params = {"role": role, "scope": scope, "community": "幸福里"}
+    text = render(I18N, "role_granted", params, "en").text
+    first = text.splitlines()[0]
+    assert first.startswith("🎖 幸福里: you are now ")
+    assert first.endswith(f" for {scope or 'the whole community'}.")
+    assert all(command in text for command in commands)
+    assert render(I18N, "role_granted", params, "zh_CN").text.startswith("🎖 幸福里")
+
+
+def closed_line(closed_at: str, deadline: str | None) -> str:
+    from bot.ui.survey_render import closed_line as line
+
+    params = {"timezone": "Asia/Shanghai", "closed_at": closed_at}
+    if deadline:
+        params["deadline"] = deadline
+    with I18N.context(), I18N.use_locale("en"):
+        return line(params, "en")
+
+
+def test_results_show_the_announced_deadline_and_a_late_count_only_when_notable():
+    deadline = "2026-12-01T10:00:00+00:00"  # 18:00 in Shanghai
+    assert closed_line("2026-12-01T10:00:20+00:00", deadline) == (
+        "Closed at the deadline, Dec 1, 2026, 18:00.")
+    assert closed_line("2026-12-02T00:00:00+00:00", deadline) == (
+        "Closed at the deadline, Dec 1, 2026, 18:00; counted at Dec 2, 2026, 08:00.")
+    assert closed_line("2026-12-01T02:30:00+00:00", deadline) == (
+        "Closed early, at Dec 1, 2026, 10:30.")
+    # A row queued before the deadline was part of it.
+    assert closed_line("2026-12-01T10:00:20+00:00", None) == (
+        "Closed at the deadline, Dec 1, 2026, 18:00.")
+
+
+def test_a_shared_location_shows_one_pin():
+    card = {**CARD, "place": "location", "place_label": "", "location": [31.2304, 121.4737]}
+    en = render(I18N, "case_card", card, "en").text.splitlines()
+    assert "📍 Where: Shared location (31.23040, 121.47370)" in en
+    zh = render(I18N, "case_card", card, "zh_CN").text
+    assert zh.count("📍") == 1

@@ -137,8 +137,17 @@ async def test_roles_are_scoped_and_audited(db, clock, roster):
                                user_id=CONTACT, role="floor_contact",
                                unit_id=roster.floors["2"])
     assert granted.scope == "幸福小区 1号楼 2"
+    # The new floor contact is told in private, once: granting it again changes nothing.
+    await grant_role(uow, actor_id=ADMIN, community_id=roster.community_id,
+                     user_id=CONTACT, role="floor_contact", unit_id=roster.floors["2"])
+    await make_user(db, clock, ADMIN, "Admin")  # granting oneself a role tells nobody
+    await grant_role(uow, actor_id=ADMIN, community_id=roster.community_id,
+                     user_id=ADMIN, role="owners_committee", unit_id=None)
+    assert await outbox(db, "role_granted") == [(CONTACT, {
+        "role": "floor_contact", "scope": "幸福小区 1号楼 2", "community": "幸福里"})]
     found = await list_assignments(uow, actor_id=ADMIN, community_id=roster.community_id)
     assert {(a.role, a.user_id) for a in found} == {("admin", ADMIN),
+                                                   ("owners_committee", ADMIN),
                                                    ("floor_contact", CONTACT)}
     admin_row = next(a for a in found if a.role == "admin")
     with pytest.raises(InvalidInput):
@@ -147,7 +156,7 @@ async def test_roles_are_scoped_and_audited(db, clock, roster):
     async with db.reading() as session:
         actions = list((await session.execute(select(AuditEntry.action, AuditEntry.actor_id)
                                               .order_by(AuditEntry.id))).all())
-    assert actions == [("grant_role", ADMIN), ("revoke_role", ADMIN)]
+    assert actions == [("grant_role", ADMIN), ("grant_role", ADMIN), ("revoke_role", ADMIN)]
 
 
 async def test_delete_me_keeps_counts_but_forgets_the_person(db, clock, roster):
