@@ -18,7 +18,7 @@ class MotionCB(CallbackData, prefix="v1mo"):
     choice: str = ""
 
 
-class MotionDraftCB(CallbackData, prefix="v1md"):
+class MotionDraftCB(CallbackData, prefix="v1mtd"):
     """A step of /motion: `action` names the step, `value` what was picked."""
 
     action: str
