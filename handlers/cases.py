@@ -7,6 +7,8 @@ Every press is checked again by the services: who pressed, whether the case is s
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -17,6 +19,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.services import ServiceError, UnitOfWork
 from bot.services.case_actions import act_on_case, get_case, my_cases, rate_case, reopen_case
 from bot.services.case_appeal import appeal_case
+from bot.services.case_views import CaseView
 from bot.services.errors import NotPermitted
 from bot.services.reports import may_report, support_case
 from bot.ui import fmt
@@ -78,48 +81,45 @@ async def on_me_too(query: CallbackQuery, callback_data: MeTooCB, state: FSMCont
                                              count=support.supporters), show_alert=True)
 
 
-async def on_rate(query: CallbackQuery, callback_data: MyCaseCB, uow: UnitOfWork) -> None:
-    """The reporter's rating closes the resolved case."""
+async def _reporter_step(query: CallbackQuery, step: Awaitable[CaseView],
+                         outcome: Callable[[CaseView], str]) -> None:
+    """Runs a step the reporter took by button: refused, they are told why; done, the
+    buttons go and the outcome is said."""
     try:
-        view = await rate_case(uow, user_id=query.from_user.id, case_id=callback_data.case,
-                               rating=callback_data.value)
+        view = await step
     except ServiceError as error:
         await query.answer(describe(error), show_alert=True)
         return
     await query.answer()
     await query.message.edit_reply_markup(reply_markup=None)
-    await query.message.answer(_("Thank you for your rating ({stars}). Case {number} is "
-                                 "closed.").format(stars="⭐" * (view.rating or 0),
-                                                   number=case_number(view.number)))
+    await query.message.answer(outcome(view))
+
+
+async def on_rate(query: CallbackQuery, callback_data: MyCaseCB, uow: UnitOfWork) -> None:
+    """The reporter's rating closes the resolved case."""
+    await _reporter_step(
+        query, rate_case(uow, user_id=query.from_user.id, case_id=callback_data.case,
+                         rating=callback_data.value),
+        lambda view: _("Thank you for your rating ({stars}). Case {number} is closed.").format(
+            stars="⭐" * (view.rating or 0), number=case_number(view.number)))
 
 
 async def on_reopen(query: CallbackQuery, callback_data: MyCaseCB, uow: UnitOfWork) -> None:
     """Not fixed: the case is reopened and the body told."""
-    try:
-        view = await reopen_case(uow, user_id=query.from_user.id, case_id=callback_data.case)
-    except ServiceError as error:
-        await query.answer(describe(error), show_alert=True)
-        return
-    await query.answer()
-    await query.message.edit_reply_markup(reply_markup=None)
-    await query.message.answer(_("🔁 Case {number} is open again, with a new deadline. We "
-                                 "have told {body}.").format(
-        number=case_number(view.number), body=body_name(view.level_body.json())))
+    await _reporter_step(
+        query, reopen_case(uow, user_id=query.from_user.id, case_id=callback_data.case),
+        lambda view: _("🔁 Case {number} is open again, with a new deadline. We have told "
+                       "{body}.").format(number=case_number(view.number),
+                                         body=body_name(view.level_body.json())))
 
 
 async def on_appeal(query: CallbackQuery, callback_data: MyCaseCB, uow: UnitOfWork) -> None:
     """The reporter disagrees with a rejection: the next body up the chain reviews it."""
-    try:
-        view = await appeal_case(uow, user_id=query.from_user.id, case_id=callback_data.case)
-    except ServiceError as error:
-        await query.answer(describe(error), show_alert=True)
-        return
-    await query.answer()
-    await query.message.edit_reply_markup(reply_markup=None)
-    await query.message.answer(_("🙋 Case {number} is open again: {body} will review it and "
-                                 "has a deadline to answer. You will hear here what is "
-                                 "decided.").format(number=case_number(view.number),
-                                                    body=body_name(view.body.json())))
+    await _reporter_step(
+        query, appeal_case(uow, user_id=query.from_user.id, case_id=callback_data.case),
+        lambda view: _("🙋 Case {number} is open again: {body} will review it and has a "
+                       "deadline to answer. You will hear here what is decided.").format(
+            number=case_number(view.number), body=body_name(view.body.json())))
 
 
 async def on_view(query: CallbackQuery, callback_data: MyCaseCB, uow: UnitOfWork,
