@@ -7,14 +7,15 @@ five-question survey (single, multiple, rating, single, free text) answered by a
 residents, 10 % of them recorded door to door: 100,000 answers. The setup bulk-inserts
 with SQLAlchemy core and is not timed. Timed: `compute_results` (three runs) and the whole
 `close_survey` (results, snapshot, outbox rows, commit). Target ≤ 2 s. The slowest SQL
-statements of the close are listed.
+statements of the close are listed. `--anonymous` makes the survey anonymous: its ballots
+are keyed by salted hashes, and closing also re-inserts them in random order.
 
 Part 2, SQLite: a survey published to 500 residents' groups (one per floor) is 500
 `survey_post` outbox rows; the real OutboxSender and Pacer (SEND_RATE 25/s) then drain them
 to the fake Bot API server with Telegram's limits on. Printed: wall time against
 500 / 25 = 20 s, and the 429 answers (target 0). `--quick` stops after counting the rows.
 
-    /work/venv/bin/python bench/survey_close.py [--quick] [--no-postgres]
+    /work/venv/bin/python bench/survey_close.py [--quick] [--no-postgres] [--anonymous]
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from bench.support import postgres_schema, postgres_unreachable
 from bot.app import build_app
 from bot.config import Settings
 from bot.domain.clock import FrozenClock, SystemClock
-from bot.domain.surveys import Audience, QuestionDraft, QuestionKind, SurveyDraft
+from bot.domain.surveys import Audience, QuestionDraft, QuestionKind, SurveyDraft, ballot_key
 from bot.services.communities import create_community
 from bot.services.survey_close import close_survey, compute_results
 from bot.services.surveys import get_survey, publish_survey
@@ -119,6 +120,8 @@ async def answer_all(db: Database, clk: FrozenClock, survey_id: int,
                      household_ids: list[int]) -> int:
     """Every resident answers; every tenth household is recorded door to door instead."""
     view = await get_survey(UnitOfWork(db, clk), survey_id)
+    async with db.reading() as session:
+        salt = (await session.get(Survey, survey_id)).salt  # set when it is anonymous
     q = view.questions
     opts = [[o.id for o in question.options] for question in q]
     now = clk.now()
@@ -135,7 +138,7 @@ async def answer_all(db: Database, clk: FrozenClock, survey_id: int,
         session = uow.session
         await session.execute(insert(Participation), participations)
         await session.execute(insert(Ballot), [
-            {"survey_id": survey_id, "ballot_key": k, "source": s, "at": now}
+            {"survey_id": survey_id, "ballot_key": ballot_key(k, salt), "source": s, "at": now}
             for k, s in keys])
         ballots = list((await session.execute(select(Ballot.id).where(
             Ballot.survey_id == survey_id).order_by(Ballot.id))).scalars())
@@ -184,7 +187,7 @@ class StatementTimer:
         event.remove(self.engine, "after_cursor_execute", self.after)
 
 
-async def part_one(name: str, db: Database) -> None:
+async def part_one(name: str, db: Database, anonymous: bool) -> None:
     await upgrade(db)
     clk = clock()
     started = time.perf_counter()
@@ -194,12 +197,13 @@ async def part_one(name: str, db: Database) -> None:
         UnitOfWork(db, clk), creator_id=ADMIN, community_id=community,
         draft=SurveyDraft(title="加装电梯意见征集", questions=QUESTIONS,
                           scope_unit_ids=(compound,), audience=Audience.RESIDENTS,
-                          deadline=clk.now() + timedelta(days=7)))
+                          deadline=clk.now() + timedelta(days=7), anonymous=anonymous))
     answers = await answer_all(db, clk, published.survey_id, homes)
     if not db.is_sqlite:
         async with db.engine.begin() as conn:
             await conn.execute(text("ANALYZE"))  # what autovacuum would have done by now
-    print(f"{name}: {len(homes):,} households, {answers:,} answers "
+    kind = " (anonymous: closing also re-inserts the ballots in random order)" if anonymous else ""
+    print(f"{name}: {len(homes):,} households, {answers:,} answers{kind} "
           f"(setup {time.perf_counter() - started:.1f} s, not timed)")
     runs = []
     for _ in range(3):
@@ -301,11 +305,11 @@ async def drain_posts(groups: int, quick: bool) -> None:
             await db.dispose()
 
 
-async def main(quick: bool, postgres: bool) -> None:
+async def main(quick: bool, postgres: bool, anonymous: bool) -> None:
     with tempfile.TemporaryDirectory(prefix="zhongyi-close-") as folder:
         db = Database(f"sqlite+aiosqlite:///{folder}/bench.sqlite3")
         try:
-            await part_one("sqlite", db)
+            await part_one("sqlite", db, anonymous)
         finally:
             await db.dispose()
     reason = await postgres_unreachable() if postgres else "--no-postgres"
@@ -313,7 +317,7 @@ async def main(quick: bool, postgres: bool) -> None:
         print(f"postgresql skipped: {reason}")
     else:
         async with postgres_schema() as db:
-            await part_one("postgresql", db)
+            await part_one("postgresql", db, anonymous)
     print()
     await drain_posts(groups=500, quick=quick)
 
@@ -322,5 +326,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="count the posts, skip the drain")
     parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
+    parser.add_argument("--anonymous", action="store_true",
+                        help="an anonymous survey (its close shuffles the ballots)")
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.quick, not arguments.no_postgres))
+    asyncio.run(main(arguments.quick, not arguments.no_postgres, arguments.anonymous))

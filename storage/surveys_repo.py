@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, and_, case, delete, distinct, func, insert, literal, or_, select
+from sqlalchemy import Select, and_, case, delete, distinct, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -194,15 +194,18 @@ async def shuffle_ballots(session: AsyncSession, survey_id: int) -> None:
                ballots.c.at).where(ballots.c.survey_id == survey_id)
         .order_by(func.random())))
     old, new = ballots.alias("old"), ballots.alias("new")
+    # The copy of each answer's ballot, found by its moved key through the unique index
+    # (a join lets SQLite's planner scan the copies for every answer).
+    copy = (select(new.c.id).where(new.c.survey_id == survey_id,
+                                   new.c.ballot_key == _moved(old.c.ballot_key))
+            .scalar_subquery())
     await session.execute(insert(answers).from_select(
         ["ballot_id", "question_id", "option_id", "rating", "text"],
-        select(new.c.id, answers.c.question_id, answers.c.option_id, answers.c.rating,
-               answers.c.text)
+        select(copy.label("copy"), answers.c.question_id, answers.c.option_id,
+               answers.c.rating, answers.c.text)
         .join(old, old.c.id == answers.c.ballot_id)
-        .join(new, and_(new.c.survey_id == old.c.survey_id, new.c.id > literal(last),
-                        new.c.ballot_key == _moved(old.c.ballot_key)))
         .where(old.c.survey_id == survey_id, old.c.id <= last)
-        .order_by(new.c.id, answers.c.id)))
+        .order_by("copy", answers.c.id)))
     originals = select(ballots.c.id).where(ballots.c.survey_id == survey_id,
                                            ballots.c.id <= last)
     await session.execute(delete(answers).where(answers.c.ballot_id.in_(originals)))
