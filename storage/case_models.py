@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -103,6 +104,12 @@ class Case(Base):
     resolve_reminded: Mapped[bool] = mapped_column(Boolean, default=False)
     next_due_at: Mapped[datetime | None]
     rating: Mapped[int | None] = mapped_column(Integer)
+    # Waiting for the reporter's answer to a question: since when (the deadlines are paused
+    # meanwhile, and move on by as long when the answer comes), and whether they were
+    # reminded to answer.
+    waiting_since: Mapped[datetime | None]
+    reporter_reminded: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                    server_default=false())
 
 
 class CaseEvent(Base):

@@ -166,7 +166,8 @@ async def similar_open(session: AsyncSession, building_id: int, category_id: int
 
 
 #: What the sweeper changes on a case.
-SWEPT = ("status", "closed_at", "level", "ack_reminded", "resolve_reminded", "next_due_at")
+SWEPT = ("status", "closed_at", "level", "ack_reminded", "resolve_reminded",
+         "reporter_reminded", "next_due_at")
 _CLAIM = (select(_cases).where(_cases.c.next_due_at.is_not(None),
                                _cases.c.next_due_at <= bindparam("now"))
           .order_by(_cases.c.next_due_at, _cases.c.id).limit(bindparam("limit"))

@@ -50,6 +50,7 @@ MAX_DESCRIPTION = 2000
 MAX_PHOTOS = 3
 MAX_NOTE = 1000
 CONFIRM_WINDOW = timedelta(days=7)  # a resolved case the reporter does not answer closes
+REPORTER_NUDGE = timedelta(days=1)  # a question unanswered this long: the reporter is reminded
 MIN_WINDOW = timedelta(minutes=1)
 
 
@@ -128,6 +129,8 @@ class Sla:
     base_level: int
     resolved_at: datetime | None = None
     top_level: int = TOP_LEVEL
+    waiting_since: datetime | None = None  # asked the reporter (status INFO) at
+    reporter_reminded: bool = False
 
 
 def sla_of(case: Any) -> Sla:
@@ -137,7 +140,8 @@ def sla_of(case: Any) -> Sla:
                ack_window=timedelta(hours=case.ack_hours),
                resolve_window=timedelta(hours=case.resolve_hours),
                ack_reminded=case.ack_reminded, resolve_reminded=case.resolve_reminded,
-               level=case.level, base_level=case.base_level, resolved_at=case.resolved_at)
+               level=case.level, base_level=case.base_level, resolved_at=case.resolved_at,
+               waiting_since=case.waiting_since, reporter_reminded=case.reporter_reminded)
 
 
 @dataclass(frozen=True)
@@ -146,7 +150,7 @@ class Plan:
     phase whose reminder is settled (sent, or skipped because its deadline passed while the
     bot was down); the levels the case climbs; whether it closes; when to look again."""
 
-    remind: str | None = None
+    remind: str | None = None  # "ack", "resolve", or "reporter" (to answer a question)
     mark_reminded: str | None = None
     escalate_to: tuple[int, ...] = ()
     close: bool = False
@@ -166,8 +170,9 @@ def target_level(sla: Sla, now: datetime) -> int:
 def next_escalation(sla: Sla) -> datetime | None:
     """When an open case climbs to the next level if nobody acts: at the current phase's
     deadline, then one window later for each level it already climbed in this phase.
-    None at the top of the chain, and for a case that is not open."""
-    if sla.status not in OPEN or sla.level >= sla.top_level:
+    None at the top of the chain, for a case that is not open, and while the case waits for
+    its reporter's answer (the clock is paused)."""
+    if sla.status not in OPEN or sla.status is Status.INFO or sla.level >= sla.top_level:
         return None
     due, window = ((sla.resolve_due, sla.resolve_window) if sla.acked
                    else (sla.ack_due, sla.ack_window))
@@ -181,6 +186,15 @@ def plan(sla: Sla, now: datetime) -> Plan:
     if sla.status is Status.RESOLVED:
         close_at = (sla.resolved_at or now) + CONFIRM_WINDOW
         return Plan(close=True) if now >= close_at else Plan(next_due_at=close_at)
+    if sla.status is Status.INFO:
+        # The body waits for the reporter: no reminder to it, no escalation; the reporter is
+        # reminded once. The deadlines move on by the time waited when the answer comes.
+        if sla.reporter_reminded or sla.waiting_since is None:
+            return Plan()
+        nudge_at = sla.waiting_since + REPORTER_NUDGE
+        if now >= nudge_at:
+            return Plan(remind="reporter", mark_reminded="reporter")
+        return Plan(next_due_at=nudge_at)
     phase = "resolve" if sla.acked else "ack"
     due, window, reminded = ((sla.resolve_due, sla.resolve_window, sla.resolve_reminded)
                              if sla.acked else (sla.ack_due, sla.ack_window, sla.ack_reminded))

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.cases import Status, plan, sla_of
+from bot.domain.cases import TOP_LEVEL, Status, plan, sla_of
 from bot.services.case_views import (
     CardPosts,
     ViewContext,
@@ -63,7 +63,7 @@ async def _load(session: AsyncSession, cases: list[Case], now: datetime) -> _Bat
     views = await view_context(session, cases, timelines)
     targets, _ = await targets_of(session, views.bodies.values())
     # The cards already posted of the cases that close or climb: they are edited.
-    changing = [c.id for c in cases
+    changing = [(c.id, c.community_id) for c in cases
                 if c.status == Status.RESOLVED or plan(sla_of(c), now).escalate_to]
     return _Batch(timelines, views, targets, await card_posts(session, changing))
 
@@ -103,17 +103,32 @@ async def _act(session: AsyncSession, case: Case, now: datetime, batch: _Batch) 
         case.ack_reminded = True
     elif step.mark_reminded == "resolve":
         case.resolve_reminded = True
-    if step.remind:
+    elif step.mark_reminded == "reporter":
+        case.reporter_reminded = True
+    if step.remind == "reporter":
+        _remind_reporter(case, timeline, now, batch)
+    elif step.remind:
         deadline = case.ack_due if step.remind == "ack" else case.resolve_due
         params = {"case_id": case.id, "number": case.number, "phase": step.remind,
                   "deadline": deadline.isoformat(), "description": case.description,
-                  "urgent": case.urgent, "timezone": batch.views.timezones[case.community_id]}
+                  "urgent": case.urgent, "timezone": batch.views.timezones[case.community_id],
+                  "top": case.level >= TOP_LEVEL}
         for chat_id, thread_id in batch.targets_at(case, case.level):
             batch.enqueue(chat_id=chat_id, thread_id=thread_id, kind="case_reminder",
                           now=now, ref=ref(case.id), params=params)
     if step.escalate_to:
         await _escalate(session, case, step.escalate_to, now, batch)
     schedule(case, now)
+
+
+def _remind_reporter(case: Case, timeline: list[Any], now: datetime, batch: _Batch) -> None:
+    """The reporter has not answered the body's question for a day: it is asked again,
+    with the Answer button."""
+    question = next((e for e in reversed(timeline) if e.kind == "info_asked"), None)
+    view = build_view(case, timeline, batch.views)
+    batch.enqueue(chat_id=case.reporter_id, kind="case_update", now=now,
+                  params=notice_params(view, event="info_asked", reminder=True,
+                                       note=question.note if question else None))
 
 
 async def _escalate(session: AsyncSession, case: Case, levels: tuple[int, ...], now: datetime,

@@ -168,7 +168,7 @@ async def _new_case(session: AsyncSession, user_id: int, draft: ReportDraft, inp
         created_at=now, acked_at=None, resolved_at=None, closed_at=None,
         ack_hours=ack_hours, resolve_hours=resolve_hours, ack_due=now + ack_window,
         resolve_due=now + resolve_window, ack_reminded=False, resolve_reminded=False,
-        rating=None)
+        rating=None, waiting_since=None, reporter_reminded=False)
     schedule(case, now)
     names = {}
     if inputs.user_id is not None:

@@ -6,7 +6,7 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
 from bot.services.case_views import CaseView, card_params
-from bot.ui.case_notices import appeal_keyboard, rating_keyboard
+from bot.ui.case_notices import answer_keyboard, appeal_keyboard, rating_keyboard
 from bot.ui.case_render import card_text
 from bot.ui.case_texts import body_name, case_number
 from bot.ui.render import RenderContext
@@ -26,4 +26,6 @@ def status_card(view: CaseView, locale: str, *, submitted: bool = False,
         return text, rating_keyboard(view.id)
     if view.appeal_to is not None:
         return text, appeal_keyboard(view.id, view.appeal_to.json())
+    if view.status == "info":
+        return text, answer_keyboard(view.id)
     return text, None

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.domain.cases import (
     Candidate,
+    Plan,
     Sla,
     Status,
     next_escalation,
@@ -65,6 +66,16 @@ def test_the_next_escalation_is_the_deadline_then_one_window_per_level_climbed()
     assert next_escalation(sla(acked=True, level=3, base_level=2)) == T0 + 144 * H
     assert next_escalation(sla(level=4)) is None  # the top: nobody above
     assert next_escalation(sla(status=Status.RESOLVED)) is None
+
+
+def test_a_case_waiting_for_its_reporter_neither_reminds_the_body_nor_climbs():
+    waiting = sla(status=Status.INFO, acked=True, waiting_since=T0)
+    assert plan(waiting, T0).next_due_at == T0 + 24 * H  # the reporter's reminder
+    step = plan(waiting, T0 + 100 * H)  # long past every deadline
+    assert (step.remind, step.mark_reminded, step.escalate_to) == ("reporter", "reporter", ())
+    assert plan(sla(status=Status.INFO, acked=True, waiting_since=T0,
+                    reporter_reminded=True), T0 + 100 * H) == Plan()
+    assert next_escalation(waiting) is None
 
 
 def test_after_downtime_each_missed_level_is_reached_once_and_the_reminder_is_skipped():
