@@ -30,7 +30,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.config import Settings
 from bot.domain.clock import Clock, OffsetFileClock, SystemClock
 from bot.fsm import DatabaseStorage
-from bot.menus import publish_commands
+from bot.menus import publish_commands, publish_user_menus
 from bot.middlewares import InboxMiddleware, LocaleMiddleware
 from bot.outbox import OutboxSender
 from bot.pacer import Pacer
@@ -38,9 +38,10 @@ from bot.routing import build_router
 from bot.scheduler import Sweeper, make_scheduler
 from bot.services.report_filing import ReportDesk
 from bot.services.sweeper import SweepConfig, default_tasks
+from bot.services.users import menu_users
 from bot.transport import PacingMiddleware
 from bot.ui.i18n import make_i18n
-from storage import Database
+from storage import Database, UnitOfWork
 from storage.migrate import upgrade
 
 log = logging.getLogger(__name__)
@@ -72,6 +73,8 @@ class App:
         """Migrates, catches up on what fell due while down, then starts the workers."""
         await upgrade(self.db)
         await publish_commands(self.bot, self.i18n)
+        await publish_user_menus(self.bot, self.i18n, await menu_users(
+            UnitOfWork(self.db, self.clock), self.settings.bootstrap_admin_ids))
         await self.sweeper.run()
         self._tasks.append(asyncio.create_task(self.sender.run(), name="outbox"))
         self.scheduler.start()

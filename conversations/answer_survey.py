@@ -259,8 +259,15 @@ async def on_cancel(query: CallbackQuery, callback_data: AnswerCB, state: FSMCon
     await query.message.edit_text(_("Cancelled. Nothing new was saved."), reply_markup=None)
 
 
-async def receive_other(message: Message) -> None:
-    """Answers a message where a button is expected (or a sticker where text is)."""
+async def receive_other(message: Message, state: FSMContext, uow: UnitOfWork) -> None:
+    """Answers a message where a button is expected, or a sticker or photo where a typed
+    answer is."""
+    data = await state.get_data()
+    if await state.get_state() == AnswerSurvey.question.state:
+        view = await get_survey(uow, data["survey_id"])
+        if view.questions[data["index"]].kind is QuestionKind.TEXT:
+            await message.answer(_("Please type your answer as text, or send /cancel."))
+            return
     await message.answer(_("Please use the buttons above, or send /cancel."))
 
 

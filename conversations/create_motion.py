@@ -226,8 +226,16 @@ async def on_cancel(query: CallbackQuery, state: FSMContext) -> None:
     await query.message.edit_text(_("Cancelled. Nothing was posted."), reply_markup=None)
 
 
-async def receive_other(message: Message) -> None:
-    await message.answer(_("Please use the buttons above, or send /cancel."))
+async def receive_other(message: Message, state: FSMContext) -> None:
+    """Answers a sticker, photo or stray text with what this step expects."""
+    step = await state.get_state()
+    if step == MotionSteps.question.state:
+        await message.answer(_("Please send the question as text, or send /cancel."))
+    elif step == MotionSteps.deadline.state:
+        await message.answer(_("Please press a button above, or type a date and time such "
+                               "as 2026-12-05 18:00, or send /cancel."))
+    else:
+        await message.answer(_("Please use the buttons above, or send /cancel."))
 
 
 def make_router() -> Router:

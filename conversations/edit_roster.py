@@ -1,5 +1,6 @@
-"""/units: build or correct the roster by buttons — walk the tree, add a compound, a
-building, an entrance, floors 1–N, rooms ("301-304"), or set a home's floor area.
+"""/units: build or correct the roster by buttons — the community (asked when the admin
+manages several), then walk its tree, add a compound, a building, an entrance, floors 1–N,
+rooms ("301-304"), or set a home's floor area.
 
 Each change is saved by one service call when the admin sends the value, and shown at once
 in the tree; the services re-check the admin's role on that unit.
@@ -23,7 +24,7 @@ from bot.domain.room_spec import (
     split_area,
 )
 from bot.services import UnitOfWork
-from bot.services.communities import managed_communities
+from bot.services.communities import CommunityInfo, managed_communities
 from bot.services.errors import NotPermitted, ServiceError
 from bot.services.roster_edit import (
     CHILD_KINDS,
@@ -38,12 +39,15 @@ from bot.ui import fmt
 from bot.ui.callbacks import FlowCB, UnitCB
 from bot.ui.errors import describe, describe_spec
 from bot.ui.filters import NOT_COMMAND, TYPED
+from bot.ui.roster_callbacks import RosterPickCB
+from bot.ui.roster_import_texts import communities_keyboard
 from bot.ui.unit_picker import KIND_ICONS
 
 FLOW = "units"
 
 
 class EditRoster(StatesGroup):
+    community = State()
     browse = State()
     name = State()
     floors = State()
@@ -56,8 +60,8 @@ def kind_name(kind: str) -> str:
             "entrance": _("entrance"), "floor": _("floor")}[kind]
 
 
-async def tree_view(uow: UnitOfWork, community_id: int, unit_id: int | None,
-                    locale: str) -> tuple[str, InlineKeyboardMarkup]:
+async def tree_view(uow: UnitOfWork, community_id: int, community_name: str,
+                    unit_id: int | None, locale: str) -> tuple[str, InlineKeyboardMarkup]:
     level = await unit_level(uow, community_id, unit_id)
     builder = InlineKeyboardBuilder()
     for child in level.children:
@@ -70,7 +74,8 @@ async def tree_view(uow: UnitOfWork, community_id: int, unit_id: int | None,
                for k in CHILD_KINDS.get(kind, ()) if k != "floor"]
     if "floor" in CHILD_KINDS.get(kind, ()):
         actions.append((_("➕ Add floors 1–N"), "add_floors"))
-    lines = [level.current.label if level.current else _("The whole community")]
+    lines = [_("Community: {community}").format(community=community_name),
+             level.current.label if level.current else _("The whole community")]
     if kind == "floor":
         homes = await rooms_with_area(uow, unit_id)
         lines += [_("{room}: {area} m²").format(room=h.room, area=fmt.number(h.area, locale))
@@ -91,7 +96,8 @@ async def show(message: Message, state: FSMContext, uow: UnitOfWork, unit_id: in
                locale: str, *, edit: bool) -> None:
     data = await state.update_data(unit=unit_id)
     await state.set_state(EditRoster.browse)
-    text, markup = await tree_view(uow, data["community"], unit_id, locale)
+    text, markup = await tree_view(uow, data["community"], data["community_name"], unit_id,
+                                   locale)
     if edit:
         await message.edit_text(text, reply_markup=markup)
     else:
@@ -99,13 +105,36 @@ async def show(message: Message, state: FSMContext, uow: UnitOfWork, unit_id: in
 
 
 async def cmd_units(message: Message, state: FSMContext, uow: UnitOfWork, locale: str) -> None:
-    """Opens the tree of the (first) community the user manages."""
+    """Opens the tree of the community the user manages, asking which one if several."""
     communities = await managed_communities(uow, message.from_user.id)
     if not communities:
         raise NotPermitted("not_manager")
     await state.clear()
-    await state.update_data(community=communities[0].id)
+    if len(communities) == 1:
+        await open_community(message, state, uow, communities[0], locale)
+        return
+    await state.set_state(EditRoster.community)
+    await message.answer(_("Which community?"),
+                         reply_markup=communities_keyboard(communities, FLOW))
+
+
+async def open_community(message: Message, state: FSMContext, uow: UnitOfWork,
+                         community: CommunityInfo, locale: str) -> None:
+    await state.update_data(community=community.id, community_name=community.name)
     await show(message, state, uow, None, locale, edit=False)
+
+
+async def on_community(query: CallbackQuery, callback_data: RosterPickCB, state: FSMContext,
+                       uow: UnitOfWork, locale: str) -> None:
+    """Opens the chosen community (re-checked: the presser must still manage it)."""
+    found = next((c for c in await managed_communities(uow, query.from_user.id)
+                  if c.id == callback_data.community_id), None)
+    if found is None:
+        await query.answer(_("This button has expired."), show_alert=True)
+        return
+    await query.answer()
+    await query.message.edit_reply_markup(reply_markup=None)
+    await open_community(query.message, state, uow, found, locale)
 
 
 async def on_open(query: CallbackQuery, callback_data: UnitCB, state: FSMContext,
@@ -241,11 +270,18 @@ async def receive_other(message: Message) -> None:
     await message.answer(_("Please send text, or /cancel."))
 
 
+async def receive_not_button(message: Message) -> None:
+    """Answers a message where the tree or the community list expects a button."""
+    await message.answer(_("Please use the buttons above, or send /cancel."))
+
+
 def make_router() -> Router:
     router = Router(name="edit_roster")
     router.message.filter(F.chat.type == "private")
     flow = StateFilter(EditRoster)
     router.message.register(cmd_units, Command("units"), StateFilter("*"))
+    router.callback_query.register(on_community, EditRoster.community,
+                                   RosterPickCB.filter(F.purpose == FLOW))
     router.callback_query.register(on_open, flow, UnitCB.filter(F.flow == FLOW))
     router.callback_query.register(on_done, flow, FlowCB.filter((F.flow == FLOW)
                                                                 & (F.action == "done")))
@@ -255,5 +291,7 @@ def make_router() -> Router:
     router.message.register(receive_floors, EditRoster.floors, TYPED)
     router.message.register(receive_rooms, EditRoster.rooms, TYPED)
     router.message.register(receive_area, EditRoster.area, TYPED)
+    router.message.register(receive_not_button,
+                            StateFilter(EditRoster.community, EditRoster.browse), NOT_COMMAND)
     router.message.register(receive_other, flow, NOT_COMMAND)
     return router

@@ -7,15 +7,18 @@ Remove: pick an assignment → confirm. Every change is audited by the service.
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.config import Settings
 from bot.domain.roles import Role
+from bot.menus import refresh_user_menu
 from bot.services import UnitOfWork
 from bot.services.communities import managed_communities
 from bot.services.errors import InvalidInput, NotFound, NotPermitted
@@ -180,8 +183,9 @@ async def receive_person(message: Message, state: FSMContext, uow: UnitOfWork) -
     await show_summary(message, state, person.user_id, person.name, edit=False)
 
 
-async def on_confirm_grant(query: CallbackQuery, state: FSMContext, uow: UnitOfWork) -> None:
-    """Grants the role in one service call."""
+async def on_confirm_grant(query: CallbackQuery, state: FSMContext, uow: UnitOfWork,
+                           bot: Bot, i18n: I18n, settings: Settings) -> None:
+    """Grants the role in one service call, then updates the person's command menu."""
     data = await state.get_data()
     done = await grant_role(uow, actor_id=query.from_user.id, community_id=data["community"],
                             user_id=data["person"], role=data["role"], unit_id=data["unit"])
@@ -190,6 +194,7 @@ async def on_confirm_grant(query: CallbackQuery, state: FSMContext, uow: UnitOfW
     await query.message.edit_text(_("✅ {name} is now {role} for {scope}.").format(
         name=done.name, role=role_name(done.role),
         scope=done.scope or _("the whole community")), reply_markup=None)
+    await refresh_user_menu(bot, i18n, uow, settings.bootstrap_admin_ids, done.user_id)
 
 
 async def on_revoke(query: CallbackQuery, state: FSMContext, uow: UnitOfWork) -> None:
@@ -212,8 +217,9 @@ async def on_pick(query: CallbackQuery, callback_data: RoleCB, state: FSMContext
         [(_("✅ Confirm"), RoleCB(action="confirm"))]))
 
 
-async def on_confirm_revoke(query: CallbackQuery, state: FSMContext, uow: UnitOfWork) -> None:
-    """Removes the role in one service call."""
+async def on_confirm_revoke(query: CallbackQuery, state: FSMContext, uow: UnitOfWork,
+                            bot: Bot, i18n: I18n, settings: Settings) -> None:
+    """Removes the role in one service call, then updates the person's command menu."""
     data = await state.get_data()
     done = await revoke_role(uow, actor_id=query.from_user.id,
                              assignment_id=data["assignment"])
@@ -222,6 +228,7 @@ async def on_confirm_revoke(query: CallbackQuery, state: FSMContext, uow: UnitOf
     await query.message.edit_text(_("Removed: {role} of {name} ({scope}).").format(
         role=role_name(done.role), name=done.name, scope=done.scope or "—"),
         reply_markup=None)
+    await refresh_user_menu(bot, i18n, uow, settings.bootstrap_admin_ids, done.user_id)
 
 
 async def on_cancel(query: CallbackQuery, state: FSMContext) -> None:

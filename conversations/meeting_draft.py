@@ -39,7 +39,7 @@ class MeetingSteps(StatesGroup):
     preview = State()
 
 
-TEXT_STATES = {MeetingSteps.topic.state, MeetingSteps.agenda.state, MeetingSteps.place.state}
+TEXT_STATES = {MeetingSteps.topic.state, MeetingSteps.agenda.state}
 
 
 def keyboard(items: list[tuple[str, MeetDraftCB]], width: int = 1) -> InlineKeyboardMarkup:
@@ -118,7 +118,11 @@ async def on_cancel(query: CallbackQuery, state: FSMContext) -> None:
 
 async def receive_other(message: Message, state: FSMContext) -> None:
     """Answers a photo, sticker or stray text: says what this step expects."""
-    if await state.get_state() in TEXT_STATES:
+    step = await state.get_state()
+    if step == MeetingSteps.place.state:
+        await message.answer(_("Please type the place as a text message, or press “No place "
+                               "yet”, or send /cancel."))
+    elif step in TEXT_STATES:
         await message.answer(_("Please send this as a text message, or send /cancel."))
     else:
         await message.answer(_("Please press one of the buttons above, or send /cancel."))

@@ -13,15 +13,17 @@ flowchart LR
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.config import Settings
+from bot.menus import refresh_user_menu
 from bot.services import UnitOfWork
 from bot.services.communities import check_name, check_timezone, create_community
 from bot.services.errors import InvalidInput, NotPermitted
@@ -140,8 +142,9 @@ def next_steps() -> str:
 
 
 async def on_confirm(query: CallbackQuery, state: FSMContext, uow: UnitOfWork,
-                     settings: Settings) -> None:
-    """Creates the community in one service call and ends the flow."""
+                     settings: Settings, bot: Bot, i18n: I18n) -> None:
+    """Creates the community in one service call, ends the flow and gives the new admin
+    the admins' command menu."""
     data = await state.get_data()
     community = await create_community(
         uow, creator_id=query.from_user.id, bootstrap_admins=settings.bootstrap_admin_ids,
@@ -153,6 +156,7 @@ async def on_confirm(query: CallbackQuery, state: FSMContext, uow: UnitOfWork,
     created = _("Community “{name}” is created (number {id}). You are its first admin."
                 ).format(name=community.name, id=community.id)
     await query.message.answer(f"{created}\n\n{next_steps()}")
+    await refresh_user_menu(bot, i18n, uow, settings.bootstrap_admin_ids, query.from_user.id)
 
 
 async def on_restart(query: CallbackQuery, state: FSMContext) -> None:

@@ -7,6 +7,7 @@ import logging
 from aiogram import F, Router
 from aiogram.filters import JOIN_TRANSITION, LEAVE_TRANSITION, ChatMemberUpdatedFilter
 from aiogram.types import ChatMemberUpdated, Message
+from aiogram.utils.i18n import I18n
 
 from bot.services import UnitOfWork
 from bot.services.groups import bot_joined_group, bot_left_group, group_migrated
@@ -15,10 +16,13 @@ from handlers.basic import group_intro
 log = logging.getLogger(__name__)
 
 
-async def on_bot_added(event: ChatMemberUpdated, uow: UnitOfWork) -> None:
-    """Remembers the group and introduces the bot there."""
-    await bot_joined_group(uow, event.chat.id, event.chat.title)
-    await event.answer(group_intro())
+async def on_bot_added(event: ChatMemberUpdated, uow: UnitOfWork, i18n: I18n,
+                       user_locale: str) -> None:
+    """Remembers the group and introduces the bot there: in the group's language if it has
+    one, else in the language of whoever added the bot (a new group is bound later)."""
+    known = await bot_joined_group(uow, event.chat.id, event.chat.title)
+    with i18n.use_locale(known or user_locale):
+        await event.answer(group_intro())
 
 
 async def on_bot_removed(event: ChatMemberUpdated, uow: UnitOfWork) -> None:

@@ -19,15 +19,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.clock import as_utc
-from bot.domain.roles import MANAGERS
 from bot.services.case_views import Label
-from bot.services.errors import NotPermitted
-from bot.services.permissions import has_role
 from storage import (
-    UnitOfWork,
     case_stats_repo,
     cases_repo,
-    communities_repo,
     groups_repo,
     outbox_repo,
 )
@@ -183,23 +178,6 @@ async def compute_stats(session: AsyncSession, community: Community, now: dateti
         rows("body", await cases_repo.bodies(session, community.id)),
         rows("category", await cases_repo.categories(session, community.id,
                                                      active_only=False)))
-
-
-async def _managed_community(session: AsyncSession, user_id: int) -> Community:
-    """The first community where the user is an admin or a committee member."""
-    for community in await communities_repo.managed_by(session, user_id,
-                                                       [str(r) for r in MANAGERS]):
-        if await has_role(session, user_id, community.id, None, MANAGERS):
-            return community
-    raise NotPermitted("not_manager")
-
-
-async def case_stats(uow: UnitOfWork, user_id: int) -> CaseStats:
-    """The figures of the community the user manages (community admins and committee
-    members only)."""
-    async with uow(readonly=True):
-        community = await _managed_community(uow.session, user_id)
-        return await compute_stats(uow.session, community, uow.now())
 
 
 def weekly_digest_due(due_at: datetime, now: datetime, at: time, timezone: str) -> bool:

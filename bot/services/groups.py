@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from bot.domain.locales import SUPPORTED
 from bot.services.errors import InvalidInput
-from storage import UnitOfWork, groups_repo, outbox_repo
+from storage import UnitOfWork, groups_repo, outbox_repo, users_repo
 
 
-async def bot_joined_group(uow: UnitOfWork, chat_id: int, title: str | None) -> None:
+async def bot_joined_group(uow: UnitOfWork, chat_id: int, title: str | None) -> str | None:
+    """Remembers the group; returns its language if it has one already (its own setting,
+    else its community's), None for a group the bot does not know yet."""
     async with uow:
         await groups_repo.seen_group(uow.session, chat_id, title, uow.now(), active=True)
+        own, community = (await users_repo.group_locale_inputs(uow.session, [chat_id])).get(
+            chat_id, (None, None))
         await uow.commit()
+    return own or community
 
 
 async def bot_left_group(uow: UnitOfWork, chat_id: int, reason: str) -> None:

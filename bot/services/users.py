@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from bot.domain.locales import SUPPORTED
 from bot.domain.roles import Audience, Role, audiences_for
 from bot.services.errors import InvalidInput
 from storage import UnitOfWork, users_repo
-from storage.models import User
+from storage.models import RoleAssignment, User
 
 
 @dataclass(frozen=True)
@@ -56,3 +56,18 @@ async def user_access(
     roles = frozenset(Role(a.role) for a in assignments)
     return UserAccess(user_id, roles,
                       audiences_for(roles, bootstrap_admin=user_id in bootstrap_admins))
+
+
+async def menu_users(uow: UnitOfWork, bootstrap_admins: frozenset[int]) -> list[UserAccess]:
+    """The users whose command menu holds more than everyone's: the deployment admins and
+    whoever holds a role other than resident, with what their roles open."""
+    async with uow(readonly=True):
+        rows = await uow.session.execute(
+            select(RoleAssignment.user_id, RoleAssignment.role).distinct()
+            .where(RoleAssignment.role != str(Role.RESIDENT)))
+    roles: dict[int, set[Role]] = {user_id: set() for user_id in bootstrap_admins}
+    for user_id, role in rows:
+        roles.setdefault(user_id, set()).add(Role(role))
+    return [UserAccess(user_id, frozenset(held),
+                       audiences_for(frozenset(held), bootstrap_admin=user_id in bootstrap_admins))
+            for user_id, held in sorted(roles.items())]

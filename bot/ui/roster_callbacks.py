@@ -10,7 +10,9 @@ from aiogram.filters.callback_data import CallbackData
 
 
 class RosterPickCB(CallbackData, prefix="v1rpick"):
-    """Choose the community to import into (`purpose` "import") or export ("export")."""
+    """Choose a community among those the user manages: to import into (`purpose`
+    "import"), export ("export"), edit by buttons ("units") or see the statistics of
+    ("stats")."""
 
     purpose: str
     community_id: int

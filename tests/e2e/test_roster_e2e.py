@@ -235,12 +235,12 @@ async def add_group(t: Transcript, server: FakeTelegramServer, admin: FakeUser, 
                     title: str, place: Place, tr: Texts, *, set_language: bool = True,
                     ) -> FakeChat:
     """The admin, an administrator of the group, adds the bot as one too; the bot introduces
-    itself in the deployment's default language, then the admin sets the group's — or
-    leaves it to /bind, which gives the group its community's."""
+    itself in the admin's language (the group has none yet), then the admin sets the
+    group's — or leaves it to /bind, which gives the group its community's."""
     group = server.group(chat_id, title)
     server.set_member(group, admin, "administrator")
     await t.arrives(server.add_bot_to_group(group, admin, status="administrator"))
-    await t.bot_says(group, equals=Texts("zh_CN")(GROUP_INTRO))
+    await t.bot_says(group, equals=tr(GROUP_INTRO))
     if not set_language:
         return group
     await t.user_says(admin, "/language", group)

@@ -66,6 +66,7 @@ class FakeSession(BaseSession):
             "deleteMessage": lambda m: True,
             "pinChatMessage": lambda m: True,
             "setMyCommands": lambda m: True,
+            "deleteMyCommands": lambda m: True,
             "getChatMember": self._member,
             "getFile": self._file,
         }

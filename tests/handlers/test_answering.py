@@ -105,7 +105,14 @@ async def test_answer_step_by_step_then_change(app: App, fake_session: FakeSessi
     assert "Question 3 of 4" in rating
     assert "optional" in rating
     assert await alice.press_data(stale) == ["This button has expired."]
+    sticker = {"sticker": {"file_id": "S", "file_unique_id": "uS", "width": 512,
+                           "height": 512, "is_animated": False, "is_video": False,
+                           "type": "regular"}}
+    assert await alice.send("", **sticker) == [
+        "Please use the buttons above, or send /cancel."], "a rating is a button"
     assert "Question 4 of 4" in (await alice.press("Skip ⏭"))[0]
+    assert await alice.send("", **sticker) == [
+        "Please type your answer as text, or send /cancel."], "a free-text question"
     assert await alice.send("x" * 1001) == [
         "Your answer is 1001 characters long; the limit is 1000. Please send a shorter one."]
     (summary,) = await alice.send("Please light the stairs.")

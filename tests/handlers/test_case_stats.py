@@ -11,14 +11,14 @@ import pytest
 
 from bot.app import App
 from bot.domain.clock import FrozenClock
-from bot.services.communities import run_daily_jobs
+from bot.services.communities import create_community, run_daily_jobs
 from bot.services.report_filing import submit_report
 from bot.services.reports import ReportDraft, start_report
 from storage import Database, UnitOfWork
 from tests.builders import make_group, make_resident, make_role, make_roster
 from tests.conftest import ADMIN_ID
 from tests.fakes.session import FakeSession
-from tests.fakes.updates import Person, make_message
+from tests.fakes.updates import Person, make_callback, make_message
 
 OLGA = Person(202, "Olga", "en")  # owners' committee
 ALICE = Person(101, "Alice", "en")  # a resident who reports
@@ -105,3 +105,38 @@ async def test_the_weekly_digest_reaches_the_committee_group(
     assert "Open: 8, of which overdue: 8" in weekly[0].params["text"]
     (photo,) = [c for c in sent if c.method == "sendPhoto"]
     assert photo.raw.photo.data.startswith(PNG)
+
+
+async def test_a_manager_of_two_communities_chooses_one(
+        app: App, fake_session: FakeSession, estate, sqlite_db: Database,
+        clock: FrozenClock):
+    await report(sqlite_db, clock, "repairs")
+    other = await create_community(UnitOfWork(sqlite_db, clock), creator_id=OLGA.id,
+                                   bootstrap_admins=frozenset({OLGA.id}), name="Empty Place",
+                                   timezone="Europe/London", locale="en", daily_time="08:00")
+    stranger = await create_community(UnitOfWork(sqlite_db, clock), creator_id=ALICE.id,
+                                      bootstrap_admins=frozenset({ALICE.id}), name="Not Hers",
+                                      timezone="Europe/London", locale="en",
+                                      daily_time="08:00")
+    await feed(app, make_message(OLGA, "/stats"))
+    (pick,) = fake_session.take()
+    assert pick.params["text"] == "Which community?"
+    buttons = [b.callback_data for row in pick.raw.reply_markup.inline_keyboard for b in row]
+    assert buttons == [f"v1rpick:stats:{estate.community_id}", f"v1rpick:stats:{other.id}"]
+    await feed(app, make_callback(OLGA, f"v1rpick:stats:{stranger.id}"))
+    assert fake_session.texts() == ["This button has expired."], "a forged community"
+    await feed(app, make_callback(OLGA, f"v1rpick:stats:{other.id}"))
+    texts = fake_session.texts()
+    assert texts[-1].startswith("📊 Case statistics of Empty Place — December 1, 2026")
+    await feed(app, make_callback(OLGA, f"v1rpick:stats:{estate.community_id}"))
+    (photo,) = fake_session.take("sendPhoto")
+    assert photo.params["caption"].startswith("📊 Case statistics of 幸福里")
+    assert "Open: 1, of which overdue: 0" in photo.params["caption"]
+
+
+async def test_a_picker_pressed_after_losing_the_role_is_refused(
+        app: App, fake_session: FakeSession, estate, sqlite_db: Database,
+        clock: FrozenClock):
+    await feed(app, make_callback(ALICE, f"v1rpick:stats:{estate.community_id}"))
+    assert fake_session.texts() == ["This button has expired."]
+    assert not fake_session.take("sendPhoto")

@@ -12,6 +12,7 @@ import pytest
 
 from bot.app import App
 from bot.domain.clock import FrozenClock
+from bot.services.users import set_user_locale
 from bot.ui.callbacks import ReviewCB
 from bot.ui.case_callbacks import CaseCB, MeTooCB
 from bot.ui.meeting_callbacks import AvailabilityCB
@@ -22,7 +23,7 @@ from storage.models import Resident
 from tests.builders import Roster, make_group, make_roster, make_user
 from tests.conftest import ADMIN_ID
 from tests.fakes.session import Call, FakeSession
-from tests.fakes.updates import Person, make_callback, make_message
+from tests.fakes.updates import Person, make_callback, make_message, make_my_chat_member
 
 CHINESE_GROUP, ENGLISH_GROUP = -2001, -2002
 ALICE = Person(201, "Alice", "en")
@@ -145,3 +146,35 @@ async def test_time_zones_are_named_by_city(app: App, fake_session: FakeSession,
                for b in row]
     assert [b["text"] for b in buttons] == cities
     assert buttons[0]["callback_data"] == "v1flow:nc:tz:Asia/Shanghai"
+
+
+async def greeting(app: App, fake_session: FakeSession, person: Person, chat_id: int) -> str:
+    await app.dp.feed_update(app.bot, make_my_chat_member(person, chat_id, "left", "member"))
+    (intro,) = fake_session.take("sendMessage")
+    assert intro.params["chat_id"] == str(chat_id)
+    return intro.params["text"]
+
+
+async def test_a_new_group_is_greeted_in_the_language_of_who_added_the_bot(
+        app: App, fake_session: FakeSession, roster, sqlite_db: Database,
+        clock: FrozenClock):
+    english = await make_roster(sqlite_db, clock, admin_id=ALICE.id, name="Maple Court",
+                                locale="en")
+    assert english.community_id
+    intro = await greeting(app, fake_session, ALICE, -3001)
+    assert intro.startswith("Hello! I am Zhongyi (众议)"), "her Telegram language: English"
+    assert not CJK.search(intro.replace("众议", ""))
+    no_language = Person(ALICE.id, "Alice", "de")  # not a supported language: her community's
+    assert (await greeting(app, fake_session, no_language, -3002)).startswith("Hello!")
+    await set_user_locale(UnitOfWork(sqlite_db, clock), ALICE.id, "zh_CN")
+    assert CJK.search(await greeting(app, fake_session, ALICE, -3003)), \
+        "her own choice of Chinese comes first"
+    admin = Person(ADMIN_ID, "Wang", "zh-hans")
+    assert CJK.search(await greeting(app, fake_session, admin, -3004))
+
+
+async def test_a_group_with_its_own_language_keeps_it(app: App, fake_session: FakeSession,
+                                                      roster):
+    admin = Person(ADMIN_ID, "Wang", "zh-hans")
+    intro = await greeting(app, fake_session, admin, ENGLISH_GROUP)
+    assert intro.startswith("Hello! I am Zhongyi"), "the bound group speaks English"

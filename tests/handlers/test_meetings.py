@@ -123,7 +123,8 @@ async def test_the_place_is_short_text_or_left_open(app: App, fake_session: Fake
     await start_meeting(lead)
     assert "101 characters long; the limit is 100" in (await lead.send("楼" * 101))[-1]
     assert "cannot be empty" in (await lead.send("   "))[-1]
-    assert "as a text message" in (await lead.send("", **STICKER))[-1]
+    assert (await lead.send("", **STICKER))[-1] == (
+        "Please type the place as a text message, or press “No place yet”, or send /cancel.")
     assert "map pin cannot tell" in (await lead.send("", **PIN))[-1]
     edited, asked = await lead.press("No place yet")
     assert edited.endswith("\n\n→ No place yet")

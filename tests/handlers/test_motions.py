@@ -175,3 +175,24 @@ async def test_a_typed_deadline_is_read_on_the_communitys_clock_and_checked(
     async with sqlite_db.reading() as session:
         motion = await session.get(Motion, 1)
     assert motion.deadline.isoformat() == "2026-12-10T10:30:00+00:00"  # 18:30 in Shanghai
+
+
+STICKER = {"sticker": {"file_id": "S", "file_unique_id": "uS", "width": 512, "height": 512,
+                       "is_animated": False, "is_video": False, "type": "regular"}}
+
+
+async def test_each_step_answers_a_sticker_with_what_it_expects(
+        app: App, fake_session: FakeSession, world):
+    admin = Chat(app, fake_session, ADMIN)
+    await admin.send("/motion")
+    assert await admin.send("", **STICKER) == [
+        "Please send the question as text, or send /cancel."], "the question has no buttons"
+    await admin.send("Install a lift in building 1")
+    assert await admin.send("", **STICKER) == [
+        "Please use the buttons above, or send /cancel."], "the rule is chosen by button"
+    await admin.press("Simple majority of votes cast")
+    await admin.press("🏢 幸福小区 1号楼")
+    assert await admin.send("", **STICKER) == [
+        "Please press a button above, or type a date and time such as 2026-12-05 18:00, or "
+        "send /cancel."]
+    assert "Secret ballot?" in (await admin.press("In 7 days"))[-1]

@@ -57,7 +57,7 @@ async def test_done_on_a_community_without_buildings_says_how_to_add_them(
                            bootstrap_admins=frozenset({ADMIN_ID}), name="Maple Court",
                            timezone="Europe/London", locale="en", daily_time="08:00")
     admin = Chat(app, fake_session, ADMIN)
-    assert (await admin.send("/units"))[0] == "The whole community"
+    assert (await admin.send("/units"))[0] == "Community: Maple Court\nThe whole community"
     hint = await admin.press("✔️ Done")
     assert hint == ["The community has no buildings yet. Add them by buttons with /units, or "
                     "fill in the roster file from /template and load it with /import."]

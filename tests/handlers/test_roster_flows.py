@@ -8,8 +8,9 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.domain.clock import FrozenClock
+from bot.services.communities import create_community
 from bot.ui.callbacks import BindCB, JoinCB, ReviewCB, UnitCB
-from storage import Database
+from storage import Database, UnitOfWork
 from storage.models import ChatGroup, OutboxMessage, Resident
 from tests.builders import make_roster
 from tests.conftest import ADMIN_ID
@@ -132,7 +133,8 @@ async def test_join_link_of_an_unbound_group_is_refused(app: App, fake_session: 
 
 async def test_units_editor_adds_floors_and_rooms(app: App, fake_session: FakeSession, roster):
     await feed(app, make_message(ADMIN, "/units"))
-    assert fake_session.texts()[0].startswith("The whole community")
+    assert fake_session.texts()[0].startswith("Community: 幸福里\nThe whole community"), \
+        "one community: no question, and the tree names it"
     open_building = UnitCB(flow="units", action="open", community=roster.community_id,
                            unit=roster.building_id).pack()
     await feed(app, make_callback(ALICE, open_building))
@@ -154,3 +156,34 @@ async def test_units_editor_adds_floors_and_rooms(app: App, fake_session: FakeSe
     assert "104: 88.5 m²" in texts[1]
     await feed(app, make_message(ALICE, "/units"))
     assert "committee" in fake_session.texts()[0]
+
+
+async def test_units_asks_which_community_when_the_admin_manages_two(
+        app: App, fake_session: FakeSession, roster, sqlite_db: Database, clock: FrozenClock):
+    empty = await create_community(UnitOfWork(sqlite_db, clock), creator_id=ADMIN_ID,
+                                   bootstrap_admins=frozenset({ADMIN_ID}), name="Empty Place",
+                                   timezone="Europe/London", locale="en", daily_time="08:00")
+    other = await create_community(UnitOfWork(sqlite_db, clock), creator_id=ALICE.id,
+                                   bootstrap_admins=frozenset({ALICE.id}), name="Not Yours",
+                                   timezone="Europe/London", locale="en", daily_time="08:00")
+    await feed(app, make_message(ADMIN, "/units"))
+    (pick,) = fake_session.take("sendMessage")
+    assert pick.params["text"] == "Which community?"
+    buttons = [b.callback_data for row in pick.raw.reply_markup.inline_keyboard for b in row]
+    assert buttons == [f"v1rpick:units:{roster.community_id}", f"v1rpick:units:{empty.id}"]
+    await feed(app, make_message(ADMIN, "1号楼"))
+    assert fake_session.texts() == ["Please use the buttons above, or send /cancel."]
+    await feed(app, make_callback(ADMIN, f"v1rpick:units:{other.id}"))
+    assert fake_session.texts() == ["This button has expired."], "a forged community"
+    await feed(app, make_callback(ADMIN, f"v1rpick:units:{empty.id}"))
+    texts = fake_session.texts()
+    assert texts == ["Community: Empty Place\nThe whole community"]
+    await feed(app, make_callback(ADMIN, f"v1rpick:units:{roster.community_id}"))
+    assert fake_session.texts() == ["This button has expired."], \
+        "the picker is stale once a community is open"
+    await feed(app, make_callback(ADMIN, "v1flow:units:add_compound:0"))
+    await feed(app, make_message(ADMIN, "Maple Garden"))
+    assert fake_session.texts()[-1].startswith("Community: Empty Place\nThe whole community")
+    added = fake_session.calls[-1].raw.reply_markup.inline_keyboard[0][0]
+    assert added.text == "🏘 Maple Garden", "added to the chosen community"
+    assert added.callback_data.startswith(f"v1unit:units:open:{empty.id}:")

@@ -12,8 +12,9 @@ from sqlalchemy import select
 
 from bot.domain.clock import FrozenClock
 from bot.services.case_actions import act_on_case, rate_case
-from bot.services.case_stats import case_stats, weekly_digest_due
+from bot.services.case_stats import weekly_digest_due
 from bot.services.communities import run_daily_jobs
+from bot.services.community_stats import community_stats, stats_communities
 from bot.services.errors import NotPermitted
 from bot.services.report_filing import submit_report
 from bot.services.reports import ReportDraft, start_report
@@ -98,7 +99,7 @@ async def cases(db: Database, clock: FrozenClock, estate) -> datetime:
 
 
 async def test_figures_of_the_whole_community(db, clock, estate, cases):
-    stats = await case_stats(UnitOfWork(db, clock), OWNERS)
+    stats = await community_stats(UnitOfWork(db, clock), OWNERS, estate.community_id)
     t = stats.total
     assert (stats.community, stats.timezone, stats.at) == ("幸福里", "Asia/Shanghai", cases)
     assert (t.open, t.overdue) == (2, 1)
@@ -111,7 +112,7 @@ async def test_figures_of_the_whole_community(db, clock, estate, cases):
 
 
 async def test_figures_per_body_and_category(db, clock, estate, cases):
-    stats = await case_stats(UnitOfWork(db, clock), ADMIN)
+    stats = await community_stats(UnitOfWork(db, clock), ADMIN, estate.community_id)
     bodies = {r.label.key: r.figures for r in stats.bodies}
     assert list(bodies) == ["property", "residents_committee"]  # the others have nothing
     prop, committee = bodies["property"], bodies["residents_committee"]
@@ -132,11 +133,14 @@ async def test_figures_per_body_and_category(db, clock, estate, cases):
 async def test_only_admins_and_committee_members_see_the_figures(db, clock, estate, cases):
     for user in (STAFF, REPORTER, 999):
         with pytest.raises(NotPermitted, match="not_manager"):
-            await case_stats(UnitOfWork(db, clock), user)
+            await community_stats(UnitOfWork(db, clock), user, estate.community_id)
+        assert await stats_communities(UnitOfWork(db, clock), user) == []
+    assert [c.id for c in await stats_communities(UnitOfWork(db, clock), OWNERS)] == [
+        estate.community_id]
 
 
 async def test_a_community_without_cases_has_empty_figures(db, clock, estate):
-    stats = await case_stats(UnitOfWork(db, clock), ADMIN)
+    stats = await community_stats(UnitOfWork(db, clock), ADMIN, estate.community_id)
     assert stats.total.empty
     assert (stats.bodies, stats.categories) == ((), ())
     with I18N.context(), I18N.use_locale("en"):
@@ -145,7 +149,7 @@ async def test_a_community_without_cases_has_empty_figures(db, clock, estate):
 
 
 async def test_text_and_chart(db, clock, estate, cases):
-    stats = await case_stats(UnitOfWork(db, clock), ADMIN)
+    stats = await community_stats(UnitOfWork(db, clock), ADMIN, estate.community_id)
     with I18N.context(), I18N.use_locale("en"):
         text = case_stats_render.stats_text(stats, "en")
     assert "Open: 2, of which overdue: 1" in text
