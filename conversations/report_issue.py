@@ -127,12 +127,15 @@ async def on_not_similar(query: CallbackQuery, state: FSMContext) -> None:
 
 
 async def receive_photo(message: Message, state: FSMContext) -> None:
-    """Adds a photo (the largest size), up to three."""
+    """Adds a photo (the largest size), up to three; says when one was not added, and that
+    a caption is not kept."""
     photos = list((await state.get_data()).get("photos", []))
-    if len(photos) < MAX_PHOTOS:
+    kept = len(photos) < MAX_PHOTOS
+    if kept:
         photos.append(message.photo[-1].file_id)
         await state.update_data(photos=photos)
-    text, markup = screens.photos_prompt(len(photos))
+    text, markup = screens.photos_prompt(len(photos), dropped=not kept,
+                                         captioned=bool(message.caption))
     await message.answer(text, reply_markup=markup)
 
 

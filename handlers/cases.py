@@ -72,13 +72,13 @@ async def on_me_too(query: CallbackQuery, callback_data: MeTooCB, state: FSMCont
             await state.clear()
             await query.answer()
             await query.message.edit_text(_(
-                "🙋 Thank you — you were added to case {number} ({count} neighbours now). You "
-                "will hear here when it is resolved.").format(
+                "🙋 Thank you — you were added to case {number}. Neighbours affected: {count}. "
+                "You will hear here when it is resolved.").format(
                 number=case_number(support.number), count=support.supporters), reply_markup=None)
             return
-        await query.answer(_("Thank you — you were added to case {number} ({count} neighbours "
-                             "now).").format(number=case_number(support.number),
-                                             count=support.supporters), show_alert=True)
+        await query.answer(_("Thank you — you were added to case {number}. Neighbours "
+                             "affected: {count}.").format(
+            number=case_number(support.number), count=support.supporters), show_alert=True)
 
 
 async def _reporter_step(query: CallbackQuery, step: Awaitable[CaseView],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -97,6 +98,15 @@ _POSTS = (select(OutboxMessage.id, OutboxMessage.chat_id, OutboxMessage.thread_i
 _WAITING = (select(OutboxMessage.id, OutboxMessage.edit_of, OutboxMessage.status)
             .where(OutboxMessage.edit_of.in_(bindparam("ids", expanding=True)))
             .order_by(OutboxMessage.id))
+# The parameters of each post's newest row, itself or an edit of it: what its message
+# shows, or will once the edit waiting is sent.
+_post_of = func.coalesce(OutboxMessage.edit_of, OutboxMessage.id)
+_SHOWN = (select(_post_of, OutboxMessage.params)
+          .where(OutboxMessage.id.in_(
+              select(func.max(OutboxMessage.id))
+              .where(OutboxMessage.id.in_(bindparam("ids", expanding=True))
+                     | OutboxMessage.edit_of.in_(bindparam("ids", expanding=True)))
+              .group_by(_post_of))))
 
 
 async def posted(session: AsyncSession, refs: list[str], kinds: tuple[str, ...],
@@ -120,14 +130,26 @@ async def posted(session: AsyncSession, refs: list[str], kinds: tuple[str, ...],
     return found, waiting
 
 
+async def shown_params(session: AsyncSession, posts: list[Any]) -> dict[int, Any]:
+    """The parameters each post (a row of `posted`) shows, or will once its waiting edit
+    is sent: its newest edit's, else its own; one query."""
+    if not posts:
+        return {}
+    return dict((await session.execute(_SHOWN, {"ids": [post.id for post in posts]})).all())
+
+
 def edits(posts: list[Any], waiting: dict[int, int], *, kind: str, params: dict[str, Any],
           now: datetime, not_before: datetime | None = None,
+          shown: dict[int, Any] | None = None,
           ) -> tuple[list[dict[str, Any]], list[tuple[int, dict[str, Any]]]]:
     """The rows that edit each post of `kind` to `params`, and — for a post whose edit is
-    still waiting — that edit to get `params` instead: (new rows, (waiting row, params))."""
+    still waiting — that edit to get `params` instead: (new rows, (waiting row, params)).
+    Given what each post `shown` (`shown_params`), a post showing `params` already is left
+    alone: Telegram refuses an edit that changes nothing."""
+    stored = json.loads(json.dumps(params)) if shown else None
     rows, changes = [], []
     for post in posts:
-        if post.kind != kind:
+        if post.kind != kind or (shown and shown.get(post.id) == stored):
             continue
         if post.id in waiting:
             changes.append((waiting[post.id], params))

@@ -175,7 +175,7 @@ async def replace_ballot(session: AsyncSession, survey_id: int, key: str, source
 
 #: An anonymous ballot's key is 64 hex digits; re-inserted, its first digit is moved out of
 #: the hex range, so the copy and the original can be told apart and matched one to one.
-_MOVED = dict(zip("0123456789abcdef", "ghijklmnopqrstuv", strict=True))
+_MOVED = dict(zip("0123456789abcdef", "GHIJKLMNOPQRSTUV", strict=True))
 
 
 def _moved(key: Any) -> Any:

@@ -75,6 +75,8 @@ async def act_on_case(uow: UnitOfWork, *, user_id: int, case_id: int, action: st
             case.status = Status.ACCEPTED
         elif action == "ask":
             _acknowledge(case, now)
+            if case.status != Status.INFO:  # asked again meanwhile: still the first wait
+                case.waiting_since, case.reporter_reminded = now, False
             case.status = Status.INFO
         elif action == "reassign":
             target = await session.get(Body, body_id or 0)
@@ -115,11 +117,22 @@ def _acknowledge(case: Case, now: datetime) -> None:
         case.base_level = case.level
 
 
+def resume(case: Case, now: datetime) -> None:
+    """The wait for the reporter is over: the deadlines move on by as long as it lasted
+    (the body could not go on without the answer), and the clock runs again."""
+    if case.waiting_since is not None:
+        waited = now - case.waiting_since
+        case.ack_due += waited
+        case.resolve_due += waited
+    case.waiting_since, case.reporter_reminded = None, False
+    schedule(case, now)
+
+
 def hand_over(case: Case, body: Body, now: datetime) -> None:
     """The case is the new body's (reassigned, or appealed to it): it gets fresh windows
     from now, at its own level of the chain."""
     case.body_id, case.level, case.base_level = body.id, body.level, body.level
-    case.status, case.acked_at = Status.NEW, None
+    case.status, case.acked_at, case.waiting_since = Status.NEW, None, None
     case.ack_due = now + timedelta(hours=case.ack_hours)
     case.resolve_due = now + timedelta(hours=case.resolve_hours)
     case.ack_reminded = case.resolve_reminded = False
@@ -137,6 +150,8 @@ async def _tell(session: AsyncSession, case: Case, view: CaseView, action: str,
     params = notice_params(view, event=_EVENT[action], note=note, photos=list(photos),
                            by=by.json(), appeal_to=view.appeal_to.json()
                            if view.appeal_to else None)
+    if action == "reject":  # final once reviewed on appeal: the reporter is told why
+        params["reviewed"] = any(e.kind == "appealed" for e in view.timeline)
     outbox_repo.enqueue(session, chat_id=case.reporter_id, kind=kind, now=now, params=params)
     if action in ("resolve", "reject"):
         for supporter in await cases_repo.supporters(session, case.id):
@@ -145,21 +160,28 @@ async def _tell(session: AsyncSession, case: Case, view: CaseView, action: str,
 
 
 async def answer_question(uow: UnitOfWork, *, user_id: int, case_id: int,
-                          text: str | None) -> CaseView:
-    """The reporter's answer to a body's question: goes on the timeline and to the body."""
-    text = check_note("ask", text)
+                          text: str | None, photos: tuple[str, ...] = ()) -> CaseView:
+    """The reporter's answer to a body's question — words, up to MAX_PHOTOS photos, or
+    both: goes on the timeline and to the body, photos included."""
+    if len(photos) > MAX_PHOTOS:
+        raise InvalidInput("too_many_photos", limit=MAX_PHOTOS)
+    # Words are needed unless photos answer; "answer" needs no note, only a short one.
+    text = check_note("answer" if photos else "ask", text)
     async with uow:
         session, now = uow.session, uow.now()
         case = await reporters_case(session, user_id, case_id)
         if case.status != Status.INFO:
             raise InvalidInput("no_question", number=case.number)
         case.status = Status.ACCEPTED
-        cases_repo.add_event(session, case, "info_given", now, user_id, text)
+        resume(case, now)
+        details = {"photos": list(photos)} if photos else {}
+        cases_repo.add_event(session, case, "info_given", now, user_id, text, **details)
         await session.flush()
         view = await case_view(session, case)
         await queue_card_refresh(session, view, now)
         for body in await responsible(session, case):
-            await dispatch(session, case, view, body, now, kind="case_info_given", answer=text)
+            await dispatch(session, case, view, body, now, kind="case_info_given", answer=text,
+                           answer_photos=list(photos))
         await uow.commit()
     return view
 

@@ -26,6 +26,16 @@ NAME_MAX = 40
 DEADLINES = ("ack", "resolve", "urgent_ack", "urgent_resolve")
 #: Which normal deadline each urgent one must not exceed.
 URGENT_OF = {"urgent_ack": "ack", "urgent_resolve": "resolve"}
+#: Pairs (shorter, longer) of deadlines that may be equal but never the other way round,
+#: with the refusal when the shorter one is set too long and when the longer one too short:
+#: an urgent case never gets more time than a normal one, and acknowledging a case never
+#: more than resolving it.
+BOUNDS = {
+    **{(urgent, normal): ("urgent_longer", "normal_shorter")
+       for urgent, normal in URGENT_OF.items()},
+    ("ack", "resolve"): ("ack_longer", "resolve_shorter"),
+    ("urgent_ack", "urgent_resolve"): ("ack_longer", "resolve_shorter"),
+}
 #: The purposes of the groups a body's cases may be sent to.
 GROUP_PURPOSES = ("committee", "property")
 #: Where a new category goes, and its deadlines (ack, resolve, urgent ack, urgent resolve).
@@ -92,18 +102,31 @@ def _hours_text(hours: float) -> int | float:
     return int(hours) if float(hours).is_integer() else hours
 
 
-def check_deadline(category: CategoryInfo | Category, deadline: str, hours: float) -> None:
-    """Refuses a value not offered, and an urgent deadline longer than the normal one
-    (setting either of the pair)."""
+def _refusal(category: CategoryInfo | Category, deadline: str,
+             hours: float) -> InvalidInput | None:
     if deadline not in DEADLINES or hours not in HOUR_CHOICES:
-        raise InvalidInput("bad_hours")
-    for urgent, normal in URGENT_OF.items():
-        if deadline == urgent and hours > getattr(category, f"{normal}_hours"):
-            raise InvalidInput("urgent_longer", deadline=deadline, hours=_hours_text(hours),
-                               limit=_hours_text(getattr(category, f"{normal}_hours")))
-        if deadline == normal and hours < getattr(category, f"{urgent}_hours"):
-            raise InvalidInput("normal_shorter", deadline=deadline, hours=_hours_text(hours),
-                               limit=_hours_text(getattr(category, f"{urgent}_hours")))
+        return InvalidInput("bad_hours")
+    for (shorter, longer), (too_long, too_short) in BOUNDS.items():
+        if deadline == shorter and hours > (limit := getattr(category, f"{longer}_hours")):
+            return InvalidInput(too_long, deadline=deadline, hours=_hours_text(hours),
+                                limit=_hours_text(limit))
+        if deadline == longer and hours < (limit := getattr(category, f"{shorter}_hours")):
+            return InvalidInput(too_short, deadline=deadline, hours=_hours_text(hours),
+                                limit=_hours_text(limit))
+    return None
+
+
+def check_deadline(category: CategoryInfo | Category, deadline: str, hours: float) -> None:
+    """Refuses a value not offered, and one out of BOUNDS with the other deadlines: an urgent
+    deadline longer than the normal one, acknowledging longer than resolving."""
+    refusal = _refusal(category, deadline, hours)
+    if refusal is not None:
+        raise refusal
+
+
+def allowed_hours(category: CategoryInfo, deadline: str) -> tuple[float, ...]:
+    """The HOUR_CHOICES check_deadline accepts for the deadline, given the other three."""
+    return tuple(h for h in HOUR_CHOICES if _refusal(category, deadline, h) is None)
 
 
 async def _require_manager(session: AsyncSession, actor_id: int, community_id: int) -> None:
@@ -247,8 +270,8 @@ async def change_category_body(uow: UnitOfWork, *, actor_id: int, category_id: i
 
 async def change_deadline(uow: UnitOfWork, *, actor_id: int, category_id: int,
                           deadline: str, hours: float) -> CategoryInfo:
-    """Sets one of the four deadlines to one of HOUR_CHOICES; an urgent one may not be
-    longer than the normal one. New cases get it; open cases keep theirs."""
+    """Sets one of the four deadlines to one of HOUR_CHOICES, within BOUNDS of the other
+    three. New cases get it; open cases keep theirs."""
     async with uow:
         session, now = uow.session, uow.now()
         category = await _category(session, actor_id, category_id, lock=True)

@@ -76,6 +76,7 @@ class CaseView:
     next_escalation: datetime | None  # when it climbs again if nobody acts
     next_body: Label | None  # where it then goes
     appeal_to: Label | None  # a rejected case: who reviews it if the reporter appeals
+    body_id: int = 0  # the id of `body`
 
 
 def ref(case_id: int) -> str:
@@ -161,7 +162,7 @@ def build_view(case: Case, timeline: Sequence[Any], context: ViewContext) -> Cas
         case.resolve_due, case.acked_at, case.resolved_at, case.rating, events,
         sla.status in OPEN and case.level > case.base_level,
         climb, Label(above.key, above.name) if climb is not None else None,
-        Label(appeal.key, appeal.name) if appeal is not None else None)
+        Label(appeal.key, appeal.name) if appeal is not None else None, body.id)
 
 
 async def case_views_for(session: AsyncSession, cases: Sequence[Case],
@@ -181,29 +182,30 @@ async def case_view(session: AsyncSession, case: Case,
 
 
 def card_params(view: CaseView, *, anonymous: bool = False) -> dict[str, Any]:
-    """What a card of the case says; `anonymous` leaves out who reported it and where
-    exactly (for the building's residents' group)."""
+    """What a card of the case says; `anonymous` is the neighbours' card (for the
+    building's residents' group), without who reported it and where exactly."""
+    if anonymous:
+        return {"case_id": view.id, "number": view.number, "category": view.category.json(),
+                "urgent": view.urgent, "description": view.description, "place": view.place,
+                "place_label": "" if view.place == "home" else view.place_label,
+                "location": None, "status": str(view.status), "supporters": view.supporters}
     shown = view.timeline[-TIMELINE_SHOWN:]
     return {
         "case_id": view.id, "number": view.number, "timezone": view.timezone,
         "category": view.category.json(), "body": view.body.json(),
-        "photos": [] if anonymous else list(view.photos),
+        "photos": list(view.photos),
         "level_body": view.level_body.json(), "level": view.level,
         "status": str(view.status), "description": view.description,
-        "place": view.place, "place_label": "" if anonymous and view.place == "home"
-        else view.place_label,
-        "location": None if anonymous else view.location,
-        "urgent": view.urgent, "supporters": view.supporters,
-        "reporter": None if anonymous else view.reporter,
+        "place": view.place, "place_label": view.place_label, "location": view.location,
+        "urgent": view.urgent, "supporters": view.supporters, "reporter": view.reporter,
         "created_at": view.created_at.isoformat(), "ack_due": view.ack_due.isoformat(),
         "resolve_due": view.resolve_due.isoformat(),
         "acked": view.acked_at is not None, "rating": view.rating,
         "overdue": view.overdue, "next_escalation": view.next_escalation.isoformat()
         if view.next_escalation else None,
         "next_body": view.next_body.json() if view.next_body else None,
-        "timeline": [] if anonymous else [
-            [e.at.isoformat(), e.kind, e.actor, e.note, e.details] for e in shown],
-        "timeline_hidden": 0 if anonymous else len(view.timeline) - len(shown),
+        "timeline": [[e.at.isoformat(), e.kind, e.actor, e.note, e.details] for e in shown],
+        "timeline_hidden": len(view.timeline) - len(shown),
     }
 
 
@@ -215,32 +217,68 @@ def notice_params(view: CaseView, **extra: Any) -> dict[str, Any]:
             "description": view.description, **extra}
 
 
+@dataclass
 class CardPosts:
-    """The cards already posted of some cases, read in two queries, to edit them all."""
+    """The cards already posted of some cases, to edit them all: the posts by case ref, the
+    edit of each still waiting, what each shows now, and where each body of the cases'
+    communities hears of cases (a card elsewhere is read-only)."""
 
-    def __init__(self, posts: dict[str, list[Any]], waiting: dict[int, int]) -> None:
-        self.posts = posts
-        self.waiting = waiting
+    posts: dict[str, list[Any]]
+    waiting: dict[int, int]
+    shown: dict[int, Any]
+    bodies: list[Any]
+    targets: dict[int, list[tuple[int, int]]]
+
+    def chats_of(self, view: CaseView) -> set[int]:
+        """The chats of the bodies that handle the case now: the one assigned and up to
+        where it has climbed (as `case_access.responsible`)."""
+        assigned = next((b for b in self.bodies if b.id == view.body_id), None)
+        return {chat for b in self.bodies if assigned is not None
+                and b.community_id == view.community_id
+                and assigned.level <= b.level <= view.level
+                for chat, _thread in self.targets.get(b.id, ())}
 
 
 _CARD_KINDS = (("case_card", False), ("case_neighbours", True))
 
 
-async def card_posts(session: AsyncSession, case_ids: list[int]) -> CardPosts:
-    return CardPosts(*await outbox_repo.posted(session, [ref(c) for c in case_ids],
-                                               tuple(k for k, _ in _CARD_KINDS)))
+async def card_posts(session: AsyncSession, cases: list[tuple[int, int]]) -> CardPosts:
+    """The cards already posted of the cases given as (id, community id): two queries, one
+    more for what they show and, when a body's card is among them, two or three for
+    where the bodies hear of cases."""
+    posts, waiting = await outbox_repo.posted(session, [ref(c) for c, _ in cases],
+                                              tuple(k for k, _ in _CARD_KINDS))
+    found = [p for ps in posts.values() for p in ps]
+    bodies: list[Any] = []
+    targets: dict[int, list[tuple[int, int]]] = {}
+    if any(p.kind == "case_card" for p in found):
+        communities = {community for _, community in cases}
+        bodies = (await case_batch_repo.bodies_of(session, communities))[1]
+        targets = (await targets_of(session, bodies))[0]
+    return CardPosts(posts, waiting, await outbox_repo.shown_params(session, found), bodies,
+                     targets)
 
 
 def card_refreshes(view: CaseView, now: datetime, posts: CardPosts,
                    ) -> tuple[list[dict[str, Any]], list[tuple[int, dict[str, Any]]]]:
     """The outbox rows that edit every card of the case already posted (bodies' and
     neighbours' groups) to its current state, and the edits still waiting that get the new
-    state instead of another edit being queued: (new rows, (waiting row, params))."""
+    state instead of another edit being queued: (new rows, (waiting row, params)). A body's
+    card where no body handling the case hears of it any more is read-only; a card that
+    shows that state already is left alone."""
+    mine = posts.posts.get(ref(view.id), [])
+    chats = posts.chats_of(view)
+    card = card_params(view)
+    groups = [("case_neighbours", [p for p in mine if p.kind == "case_neighbours"],
+               card_params(view, anonymous=True)),
+              ("case_card", [p for p in mine if p.kind == "case_card" and p.chat_id in chats],
+               card),
+              ("case_card", [p for p in mine if p.kind == "case_card"
+                             and p.chat_id not in chats], {**card, "read_only": True})]
     rows, changes = [], []
-    for kind, anonymous in _CARD_KINDS:
-        new, waiting = outbox_repo.edits(posts.posts.get(ref(view.id), []), posts.waiting,
-                                         kind=kind, params=card_params(view, anonymous=anonymous),
-                                         now=now)
+    for kind, some, params in groups:
+        new, waiting = outbox_repo.edits(some, posts.waiting, kind=kind, params=params,
+                                         now=now, shown=posts.shown)
         rows += new
         changes += waiting
     return rows, changes
@@ -249,7 +287,8 @@ def card_refreshes(view: CaseView, now: datetime, posts: CardPosts,
 async def queue_card_refresh(session: AsyncSession, view: CaseView, now: datetime) -> None:
     """Edits every card of the case already posted to its current state; an edit still
     waiting is updated instead of queueing another."""
-    rows, changes = card_refreshes(view, now, await card_posts(session, [view.id]))
+    rows, changes = card_refreshes(view, now,
+                                   await card_posts(session, [(view.id, view.community_id)]))
     await outbox_repo.enqueue_many(session, rows)
     await outbox_repo.set_params(session, changes)
 

@@ -71,6 +71,14 @@ def case_messages(d: dict[str, Any]) -> dict[str, Callable[[], str]]:
         "normal_shorter": lambda: _(
             "The normal time cannot be shorter than the urgent one ({limit} h). Choose "
             "{limit} h or more, or shorten the urgent time first.").format(limit=d.get("limit")),
+        "ack_longer": lambda: _(
+            "Acknowledging a case cannot take longer than resolving it: the time to resolve "
+            "is {limit} h. Choose {limit} h or less, or lengthen the time to resolve first."
+        ).format(limit=d.get("limit")),
+        "resolve_shorter": lambda: _(
+            "The time to resolve cannot be shorter than the time to acknowledge ({limit} h). "
+            "Choose {limit} h or more, or shorten the time to acknowledge first."
+        ).format(limit=d.get("limit")),
         "last_category": lambda: _(
             "At least one category must stay offered to residents. Show another one first."),
         "group": lambda: _("That group is no longer connected. Please choose another one."),

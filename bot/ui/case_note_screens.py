@@ -1,5 +1,6 @@
 """Texts and keyboards of a body's steps on a case in private (conversations/case_note):
-the prompt for a note, the photos of a resolution, confirming a rejection, what was done."""
+the prompt for a note, the photos of a resolution, confirming a rejection, what was done; and
+the photos of the reporter's answer (conversations/case_answer)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,14 @@ from bot.ui.case_callbacks import CaseCB
 PROMPT_DESCRIPTION = 300  # characters of the case's description under a prompt
 
 
-def cancel_markup(case_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
-        text=_("✖️ Cancel"), callback_data=CaseCB(action="cancel", case=case_id).pack())]])
+def cancel_markup(case_id: int, *, send: bool = False) -> InlineKeyboardMarkup:
+    """Cancel; with `send`, first the reporter's “Send” for an answer of photos alone."""
+    row = [InlineKeyboardButton(text=_("✖️ Cancel"),
+                                callback_data=CaseCB(action="cancel", case=case_id).pack())]
+    if send:
+        row.insert(0, InlineKeyboardButton(
+            text=_("📨 Send"), callback_data=CaseCB(action="send", case=case_id).pack()))
+    return InlineKeyboardMarkup(inline_keyboard=[row])
 
 
 def prompt(action: str, number: str, description: str) -> str:
@@ -41,6 +47,18 @@ def photo_added(count: int) -> str:
 def photos_full() -> str:
     return _("You have added {limit} photos, the most I can take, so this one was not "
              "added. Please send the note as text.").format(limit=MAX_PHOTOS)
+
+
+def answer_photo_added(count: int, *, added: bool) -> str:
+    """After the reporter's photo without a caption, or one over the limit (not added)."""
+    if not added:
+        return _("You have added {limit} photos, the most I can take, so this one was not "
+                 "added. Send a few words of answer, or press “Send”.").format(limit=MAX_PHOTOS)
+    if count >= MAX_PHOTOS:
+        return _("📷 Photo {count} of {limit} added, the most I can take. Send a few words "
+                 "of answer, or press “Send”.").format(count=count, limit=MAX_PHOTOS)
+    return _("📷 Photo {count} of {limit} added. Send another, a few words of answer, or "
+             "press “Send”.").format(count=count, limit=MAX_PHOTOS)
 
 
 def confirm_reject(number: str, reason: str, case_id: int,

@@ -32,9 +32,17 @@ def appeal_keyboard(case_id: int, body: list[str | None]) -> InlineKeyboardMarku
 def _rejected(params: dict[str, Any], number: str, body: str) -> str:
     text = _("🚫 Report {number} was rejected by {body}. Reason: {reason}").format(
         number=number, body=body, reason=_quote(params.get("note")))
-    if params.get("appeal_to") and not params.get("supporter"):
+    if params.get("supporter"):
+        return text
+    if params.get("appeal_to"):
         text += "\n" + _("If you disagree, {body} can review it: press the button below."
                          ).format(body=body_name(params["appeal_to"]))
+    elif params.get("reviewed"):
+        text += "\n" + _("This decision is final: {body} reviewed the case on your appeal."
+                         ).format(body=body)
+    else:
+        text += "\n" + _("This decision is final: there is nobody above {body} to review it."
+                         ).format(body=body)
     return text
 
 
@@ -62,21 +70,28 @@ def case_update(params: dict[str, Any], ctx: RenderContext) -> Rendered:
                                  "comes back.").format(number=number),
     }
     text = texts[event]()
+    if params.get("reminder"):  # a question unanswered for a day
+        text = _("⏰ Reminder: {body} is still waiting for your answer. Until it comes, the "
+                 "case waits too.").format(body=body) + "\n" + text
     if params.get("supporter"):
         text = _("About a problem you also reported (“me too”):") + "\n" + text
         return Rendered(text)
     markup = None
     if event == "info_asked":
-        markup = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
-            text=_("✍️ Answer"),
-            callback_data=MyCaseCB(action="answer", case=params["case_id"]).pack())]])
+        markup = answer_keyboard(params["case_id"])
     elif event == "rejected" and params.get("appeal_to"):
         markup = appeal_keyboard(params["case_id"], params["appeal_to"])
     return Rendered(text, reply_markup=markup)
 
 
+def answer_keyboard(case_id: int) -> InlineKeyboardMarkup:
+    """The reporter's way to answer a body's question."""
+    return InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
+        text=_("✍️ Answer"), callback_data=MyCaseCB(action="answer", case=case_id).pack())]])
+
+
 def rating_keyboard(case_id: int) -> InlineKeyboardMarkup:
-    stars = [InlineKeyboardButton(text="⭐" * n if n < 4 else f"{n}⭐",
+    stars = [InlineKeyboardButton(text=f"{n}⭐",
                                   callback_data=MyCaseCB(action="rate", case=case_id,
                                                          value=n).pack())
              for n in range(1, 6)]
@@ -104,7 +119,12 @@ def case_resolved(params: dict[str, Any], ctx: RenderContext) -> Rendered:
 def case_reminder(params: dict[str, Any], ctx: RenderContext) -> Rendered:
     deadline = when_of(params, "deadline", ctx)
     number = case_number(params["number"])
-    if params["phase"] == "ack":
+    if params.get("top"):  # nobody above: no "or it goes up"
+        text = (_("⏰ Reminder: case {number} has not been accepted yet. Please accept it "
+                  "before {deadline}.") if params["phase"] == "ack" else
+                _("⏰ Reminder: case {number} must be resolved before {deadline}.")).format(
+            number=number, deadline=deadline)
+    elif params["phase"] == "ack":
         text = _("⏰ Reminder: case {number} has not been accepted yet. Please accept it "
                  "before {deadline}, or it goes up to the next level.").format(
             number=number, deadline=deadline)
@@ -119,7 +139,14 @@ def case_reminder(params: dict[str, Any], ctx: RenderContext) -> Rendered:
 @renderer("case_info_given")
 def case_info_given(params: dict[str, Any], ctx: RenderContext) -> Rendered:
     """A plain notice, without buttons: the case's card (edited in place) is where the
-    body acts, so no second copy of it goes stale here."""
-    text = _("💬 The reporter of case {number} answered: {answer}").format(
-        number=case_number(params["number"]), answer=_quote(params["answer"]))
-    return Rendered(text + "\n" + header(params))
+    body acts, so no second copy of it goes stale here. The reporter's photos follow it."""
+    number, photos = case_number(params["number"]), params.get("answer_photos") or ()
+    if not params.get("answer"):
+        text = _("💬 The reporter of case {number} answered with photos (below).").format(
+            number=number)
+    else:
+        text = _("💬 The reporter of case {number} answered: {answer}").format(
+            number=number, answer=_quote(params["answer"]))
+        if photos:
+            text += "\n" + _("📷 With photos (below).")
+    return Rendered(text + "\n" + header(params), photo_ids=tuple(photos))

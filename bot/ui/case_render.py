@@ -78,6 +78,9 @@ def timeline_lines(params: dict[str, Any], ctx: RenderContext) -> list[str]:
 def deadline_lines(params: dict[str, Any], ctx: RenderContext) -> list[str]:
     """The deadlines of an open case; once it has climbed the chain, the deadline that
     passed and when it climbs again if nobody acts."""
+    if params["status"] == "info":
+        return [_("⏸ Waiting for the reporter's answer to a question. The deadline moves on "
+                  "by as long as that takes.")]
     overdue = params.get("overdue", False)
     lines = []
     if not params["acked"]:
@@ -115,6 +118,9 @@ def card_text(params: dict[str, Any], ctx: RenderContext) -> str:
     lines.append(_("Status: {status}").format(status=status_name(params["status"])))
     if params["status"] in OPEN:
         lines += deadline_lines(params, ctx)
+        if params.get("read_only"):
+            lines.append(_("🔒 {body} handles this case now: nothing more to do here.")
+                         .format(body=body_name(params["level_body"])))
     if params.get("supporters"):
         lines.append(_("👥 Neighbours affected too: {count}").format(
             count=fmt.number(params["supporters"], ctx.locale)))
@@ -127,8 +133,10 @@ def card_text(params: dict[str, Any], ctx: RenderContext) -> str:
 
 
 def body_keyboard(params: dict[str, Any], ctx: RenderContext) -> InlineKeyboardMarkup | None:
-    """Accept in place; the steps that need a note or a choice open the private chat."""
-    if params["status"] not in OPEN:
+    """Accept in place; the steps that need a note or a choice open the private chat. None
+    once the case is closed, or on a read-only card: in the group of a body that no longer
+    handles the case."""
+    if params["status"] not in OPEN or params.get("read_only"):
         return None
     case_id = params["case_id"]
 

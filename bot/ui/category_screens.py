@@ -11,15 +11,14 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from bot.domain.cases import HOUR_CHOICES
 from bot.services.case_categories import (
     DEADLINES,
     NAME_MAX,
-    URGENT_OF,
     BodyChoice,
     BodyInfo,
     CategoryInfo,
     GroupOption,
+    allowed_hours,
 )
 from bot.services.communities import CommunityInfo
 from bot.ui import fmt
@@ -43,8 +42,8 @@ def hours_text(hours: float, locale: str) -> str:
 
 def deadline_name(deadline: str) -> str:
     return {"ack": _("⏱ Time to acknowledge"), "resolve": _("🛠 Time to resolve"),
-            "urgent_ack": _("⚡ Urgent: time to acknowledge"),
-            "urgent_resolve": _("⚡ Urgent: time to resolve")}[deadline]
+            "urgent_ack": _("⚡ Time to acknowledge an urgent case"),
+            "urgent_resolve": _("⚡ Time to resolve an urgent case")}[deadline]
 
 
 def group_title(group: GroupOption) -> str:
@@ -105,16 +104,15 @@ def hours_screen(c: CategoryInfo, deadline: str, locale: str) -> Screen:
     lines = [_("{deadline} for “{category}”: now {time}. Choose the new time:").format(
         deadline=deadline_name(deadline), category=category_name(c.label.json()),
         time=hours_text(c.hours(deadline), locale))]
-    if deadline in URGENT_OF:
-        lines.append(_("An urgent case cannot get more time than a normal one ({time}).")
-                     .format(time=hours_text(c.hours(URGENT_OF[deadline]), locale)))
-    urgent = {v: k for k, v in URGENT_OF.items()}.get(deadline)
-    if urgent is not None:
-        lines.append(_("It cannot be shorter than the urgent time ({time}).").format(
-            time=hours_text(c.hours(urgent), locale)))
+    allowed = allowed_hours(c, deadline)
+    lines.append(_("Only the times that fit the other limits are offered: an urgent case never "
+                   "gets more time than a normal one, and acknowledging a case never more "
+                   "than resolving it."))
+    if not allowed:
+        lines.append(_("None fits the other limits as they are now: change those first."))
     buttons = [(("✔️ " if h == c.hours(deadline) else "") + hours_text(h, locale),
                 CategoryCB(action="set", category=c.id, value=f"{deadline}={h:g}"))
-               for h in HOUR_CHOICES]
+               for h in allowed]
     rows = [buttons[i:i + 3] for i in range(0, len(buttons), 3)]
     return "\n".join(lines), keyboard(*rows, [(_("⬅️ Back"), CategoryCB(action="open",
                                                                          category=c.id))])

@@ -55,17 +55,26 @@ def similar(cases: list[Any], locale: str) -> tuple[str, InlineKeyboardMarkup]:
     return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-def photos_prompt(count: int) -> tuple[str, InlineKeyboardMarkup]:
-    """The photo step after `count` photos: the button is “Skip” before the first."""
-    if count == 0:
+def photos_prompt(count: int, *, dropped: bool = False,
+                  captioned: bool = False) -> tuple[str, InlineKeyboardMarkup]:
+    """The photo step after `count` photos: the button is “Skip” before the first. Says
+    when the photo just sent was `dropped` (over the limit), and that a photo's caption is
+    not kept (the description was written already)."""
+    if dropped:
+        text = _("You have added {limit} photos, the most I can take, so this one was not "
+                 "added. Press “Next”.").format(limit=MAX_PHOTOS)
+    elif count == 0:
         text = _("📷 Send up to {limit} photos of the problem now, or press “Skip”.").format(
             limit=MAX_PHOTOS)
     elif count < MAX_PHOTOS:
         text = _("📷 Photo {count} of {limit} added. Send another, or press “Next”.").format(
             count=count, limit=MAX_PHOTOS)
     else:
-        text = _("You have added {limit} photos, the most I can take. Press “Next”.").format(
-            limit=MAX_PHOTOS)
+        text = _("📷 Photo {count} of {limit} added, the most I can take. Press “Next”."
+                 ).format(count=count, limit=MAX_PHOTOS)
+    if captioned:
+        text += "\n" + _("The photo's caption was not kept: your report keeps the "
+                         "description you wrote.")
     return text, _photos_markup(count)
 
 

@@ -117,7 +117,7 @@ FIXED = (b"\xff\xd8\xff\xe0fake-jpeg of the new pipe",
 NUMBER = "#1"  # each community numbers its cases from 1
 ACK, RESOLVE_WINDOW = timedelta(hours=4), timedelta(hours=72)  # repairs, not urgent
 QUIET_DAYS = timedelta(days=30)  # longer than the transcript's 3 days
-STARS = ["⭐", "⭐⭐", "⭐⭐⭐", "4⭐", "5⭐"]
+STARS = ["1⭐", "2⭐", "3⭐", "4⭐", "5⭐"]
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """Handler tier: /categories walked by an admin on the real Dispatcher — open a category,
 change a deadline and the body, rename it, give a body a group — and the refusals: a
-resident, an urgent deadline longer than the normal one, a forged or stale button, a name
+resident, an urgent deadline longer than the normal one or acknowledging longer than
+resolving (neither offered), a forged or stale button, a name
 that is too long or not text."""
 
 from __future__ import annotations
@@ -92,11 +93,28 @@ async def test_an_admin_changes_a_deadline_and_the_body(app: App, fake_session: 
     [screen] = await admin.tap("8 hours")
     assert "⏱ Time to acknowledge: 8 hours" in screen.splitlines()
     assert (await row(app.db, Category, "repairs")).ack_hours == 8
-    await admin.tap("⚡ Urgent: time to resolve: 1 day")
-    assert await admin.tap("2 weeks") == [], "refused: the screen stays as it was"
+    [screen] = await admin.tap("⚡ Time to resolve an urgent case: 1 day")
+    assert "Only the times that fit the other limits are offered" in screen
+    assert "3 days" in admin.buttons
+    assert "1 week" not in admin.buttons, "longer than the normal 3 days: not offered"
+    assert "30 minutes" not in admin.buttons, "shorter than the urgent acknowledge hour"
+    stale = CategoryCB(action="set", category=(await row(app.db, Category, "repairs")).id,
+                       value="urgent_resolve=168")
+    assert await admin.press(stale.pack()) == [], "refused: the screen stays as it was"
     assert len(admin.alerts) == 1
     assert "cannot get more time than a normal one" in admin.alerts[0]
     assert (await row(app.db, Category, "repairs")).urgent_resolve_hours == 24
+    await admin.tap("⬅️ Back")
+    await admin.tap("⏱ Time to acknowledge: 8 hours")
+    assert "3 days" in admin.buttons
+    assert "1 week" not in admin.buttons, "longer than the 3 days to resolve: not offered"
+    ack_week = CategoryCB(action="set", category=(await row(app.db, Category, "repairs")).id,
+                          value="ack=168")
+    assert await admin.press(ack_week.pack()) == []
+    assert admin.alerts == ["Acknowledging a case cannot take longer than resolving it: the "
+                            "time to resolve is 72 h. Choose 72 h or less, or lengthen the "
+                            "time to resolve first."]
+    assert (await row(app.db, Category, "repairs")).ack_hours == 8
     await admin.tap("⬅️ Back")
     [screen] = await admin.tap("🏢 Change who handles it")
     assert screen == "Who handles “🔧 Repairs”?"
@@ -134,7 +152,7 @@ async def test_a_new_category_is_named_as_text_of_at_most_40_characters(
     [screen] = await admin.send("Parcel lockers")
     assert screen.splitlines()[:3] == ["Parcel lockers", "🏢 Handled by: Residents' committee",
                                        "⏱ Time to acknowledge: 1 day"]
-    assert "⚡ Urgent: time to resolve: 2 days" in screen.splitlines()
+    assert "⚡ Time to resolve an urgent case: 2 days" in screen.splitlines()
     [prompt] = await admin.tap("✏️ Rename")
     assert prompt == "Send the new name of “Parcel lockers” (40 characters at most)."
     [screen] = await admin.send("Parcel and delivery lockers")

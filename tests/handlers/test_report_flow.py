@@ -96,11 +96,17 @@ async def test_report_with_photos_and_bad_inputs(app: App, fake_session: FakeSes
     # Before the first photo the button is “Skip”, and the refusal says so.
     assert "Send a photo, or press “Skip”" in (await alice.send("", **video))[0]
     assert alice.labels() == ["Skip ➡️", "✖️ Cancel"]
-    for n in (1, 2):
-        assert f"Photo {n} of 3 added" in (await alice.send("", **photo(f"P{n}")))[0]
+    assert (await alice.send("", **photo("P1")))[0] == (
+        "📷 Photo 1 of 3 added. Send another, or press “Next”.")
+    [second] = await alice.send("", **photo("P2", caption="第二张"))
+    assert second == ("📷 Photo 2 of 3 added. Send another, or press “Next”.\nThe photo's "
+                      "caption was not kept: your report keeps the description you wrote.")
     assert "Send a photo, or press “Next”" in (await alice.send("a typed word"))[0]
-    assert "the most I can take" in (await alice.send("", **photo("P3")))[0]
-    assert "the most I can take" in (await alice.send("", **photo("P4")))[0]
+    assert (await alice.send("", **photo("P3")))[0] == (
+        "📷 Photo 3 of 3 added, the most I can take. Press “Next”.")
+    assert (await alice.send("", **photo("P4")))[0] == (
+        "You have added 3 photos, the most I can take, so this one was not added. "
+        "Press “Next”.")
     assert alice.labels() == ["Next ➡️", "✖️ Cancel"], "the limit message has its button"
     assert "Where is the problem?" in (await alice.press("Next ➡️"))[0]
     assert "Is it urgent" in (await alice.press("🏠 My home"))[0]
@@ -130,7 +136,8 @@ async def test_a_similar_case_is_offered_and_me_too_ends_the_flow(
     offer = (await bob.send("The stairwell light is broken again"))[0]
     assert "#1" in offer
     assert "already reported something similar" in offer
-    assert "you were added to case #1" in (await bob.press("🙋 Me too: #1"))[0]
+    said = (await bob.press("🙋 Me too: #1"))[0]
+    assert "you were added to case #1. Neighbours affected: 1." in said
     # The flow is over: typing is not taken as a step any more.
     assert "use the buttons" not in " ".join(await bob.send("hello"))
     in_group = Chat(app, fake_session, BOB, chat_id=BUILDING)

@@ -1,7 +1,7 @@
 """Editing report categories and bodies as services on a real database: only managers of the
-community may; deadlines come from the offered choices and an urgent one is never longer than
-the normal one; one category stays shown; a body's cases go where the admin chose — which a
-resident's next report shows."""
+community may; deadlines come from the offered choices, an urgent one is never longer than
+the normal one and acknowledging never longer than resolving; one category stays shown; a
+body's cases go where the admin chose — which a resident's next report shows."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from bot.domain.clock import FrozenClock
 from bot.services.case_categories import (
     add_category,
+    allowed_hours,
     body_detail,
     category_detail,
     change_body_group,
@@ -121,6 +122,38 @@ async def test_deadlines_are_choices_and_urgent_is_never_longer(db, clock, estat
         audited = await session.scalar(select(func.count()).select_from(AuditEntry).where(
             AuditEntry.action == "category_deadline"))
     assert audited == 2
+
+
+async def test_acknowledging_never_gets_longer_than_resolving(db, clock, estate):
+    repairs = await category(db, clock, estate, "repairs")  # 4 h / 72 h, urgent 1 h / 24 h
+    assert allowed_hours(repairs, "ack") == (1, 2, 4, 8, 12, 24, 48, 72)
+    assert allowed_hours(repairs, "resolve") == (24, 48, 72, 168, 336)
+    assert allowed_hours(repairs, "urgent_ack") == (0.5, 1, 2, 4)
+    assert allowed_hours(repairs, "urgent_resolve") == (1, 2, 4, 8, 12, 24, 48, 72)
+    with pytest.raises(InvalidInput, match="ack_longer") as refused:
+        await change_deadline(uow(db, clock), actor_id=ADMIN, category_id=repairs.id,
+                              deadline="ack", hours=168)
+    assert refused.value.details == {"deadline": "ack", "hours": 168, "limit": 72}
+    with pytest.raises(InvalidInput, match="resolve_shorter"):
+        await change_deadline(uow(db, clock), actor_id=ADMIN, category_id=repairs.id,
+                              deadline="urgent_resolve", hours=0.5)
+    await change_deadline(uow(db, clock), actor_id=ADMIN, category_id=repairs.id,
+                          deadline="urgent_resolve", hours=2)
+    with pytest.raises(InvalidInput, match="resolve_shorter") as refused:
+        await change_deadline(uow(db, clock), actor_id=ADMIN, category_id=repairs.id,
+                              deadline="resolve", hours=2)
+    assert refused.value.details == {"deadline": "resolve", "hours": 2, "limit": 4}
+    done = await change_deadline(uow(db, clock), actor_id=ADMIN, category_id=repairs.id,
+                                 deadline="ack", hours=72)
+    assert done.ack_hours == done.resolve_hours == 72, "equal is allowed"
+    with pytest.raises(InvalidInput, match="ack_longer") as refused:
+        await change_deadline(uow(db, clock), actor_id=ADMIN, category_id=repairs.id,
+                              deadline="urgent_ack", hours=4)
+    assert refused.value.details == {"deadline": "urgent_ack", "hours": 4, "limit": 2}
+    after = await category_detail(uow(db, clock), actor_id=ADMIN, category_id=repairs.id)
+    assert (after.ack_hours, after.resolve_hours, after.urgent_ack_hours,
+            after.urgent_resolve_hours) == (72, 72, 1, 2)
+    assert allowed_hours(after, "urgent_ack") == (0.5, 1, 2)
 
 
 async def test_names_are_one_to_forty_characters(db, clock, estate):

@@ -34,10 +34,18 @@ def test_a_rejection_offers_the_reporter_an_appeal_to_the_next_body():
     supporter = render(I18N, "case_update", {**params, "supporter": True}, "en")
     assert "If you disagree" not in supporter.text
     assert supporter.reply_markup is None
-    # At the top of the chain, or after an appeal: no button, and nobody else to talk to.
+    # At the top of the chain, or after an appeal: no button, and the reporter is told why.
     final = render(I18N, "case_update", {**params, "appeal_to": None}, "en")
     assert final.reply_markup is None
-    assert "committee" not in final.text
+    assert final.text.endswith("\nThis decision is final: there is nobody above Property "
+                               "management to review it.")
+    reviewed = render(I18N, "case_update", {**params, "appeal_to": None, "reviewed": True,
+                                            "by": ["owners_committee", None]}, "en")
+    assert reviewed.reply_markup is None
+    assert reviewed.text.endswith("\nThis decision is final: Owners' committee reviewed the "
+                                  "case on your appeal.")
+    assert "final" not in render(I18N, "case_update", {**params, "appeal_to": None,
+                                                       "supporter": True}, "en").text
 
 
 def test_notices_read_right_with_a_plural_body():
@@ -55,7 +63,11 @@ def test_notices_read_right_with_a_plural_body():
 
 def test_a_resolution_sends_every_photo_of_the_result():
     params = {**NOTICE, "status": "resolved", "note": "Fixed", "photos": ["F1", "F2"]}
-    assert render(I18N, "case_resolved", params, "en").photo_ids == ("F1", "F2")
+    resolved = render(I18N, "case_resolved", params, "en")
+    assert resolved.photo_ids == ("F1", "F2")
+    stars, [reopen] = resolved.reply_markup.inline_keyboard
+    assert [b.text for b in stars] == ["1⭐", "2⭐", "3⭐", "4⭐", "5⭐"], "one row, one style"
+    assert reopen.text == "🔁 Not fixed — reopen"
     # A notice queued before several photos were kept still sends its one.
     old = {k: v for k, v in params.items() if k != "photos"} | {"photo": "F0"}
     assert render(I18N, "case_resolved", old, "en").photo_ids == ("F0",)

@@ -89,7 +89,8 @@ async def test_a_report_goes_to_the_property_group_with_its_photo_and_deadlines(
     assert cards[0].params["reporter"] == "r101"
     neighbours = await outbox(db, "case_neighbours")
     assert [n.chat_id for n in neighbours] == [BUILDING_CHAT]
-    assert neighbours[0].params["reporter"] is None
+    assert "reporter" not in neighbours[0].params
+    assert "timeline" not in neighbours[0].params
     assert neighbours[0].params["place_label"] == ""
     second = await report(db, clock, estate, urgent=True)
     assert second.number == 2
@@ -300,3 +301,31 @@ async def test_a_group_shared_by_two_levels_gets_the_escalated_card_once(db, clo
     cards = await outbox(db, "case_card")
     assert [c.chat_id for c in cards if c.edit_of is None] == [PROPERTY_CHAT, COMMITTEE_CHAT,
                                                               ADMIN]
+
+
+async def test_a_case_waiting_for_its_reporter_pauses_and_reminds_them_once(db, clock, estate):
+    """Asked a question, the case does not climb: the reporter is reminded after a day,
+    and the answer moves the deadline on by as long as the wait lasted."""
+    view = await report(db, clock, estate)
+    uow = UnitOfWork(db, clock)
+    await act_on_case(uow, user_id=STAFF, case_id=view.id, action="ask", note="哪一层？")
+    clock.advance(timedelta(hours=23))
+    assert await sweep_cases(uow, clock.now(), 100) == 0
+    clock.advance(timedelta(hours=1))
+    assert await sweep_cases(uow, clock.now(), 100) == 1
+    reminders = [m.params for m in await outbox(db, "case_update") if m.params.get("reminder")]
+    assert [(r["event"], r["note"]) for r in reminders] == [("info_asked", "哪一层？")]
+    clock.advance(timedelta(days=5))  # far past the 3-day resolve deadline
+    assert await sweep_cases(uow, clock.now(), 100) == 0
+    async with db.reading() as session:
+        case = await session.get(Case, view.id)
+        assert (case.level, case.next_due_at) == (1, None)
+    answered = await answer_question(uow, user_id=REPORTER, case_id=view.id, text="3楼")
+    waited = timedelta(days=6)
+    assert answered.resolve_due == view.resolve_due + waited
+    assert answered.next_escalation == view.resolve_due + waited
+    clock.advance(timedelta(hours=56))  # the moved deadline is 16 hours away
+    assert await sweep_cases(uow, clock.now(), 100) == 1  # its reminder, and no climb
+    async with db.reading() as session:
+        case = await session.get(Case, view.id)
+        assert (case.level, case.resolve_reminded) == (1, True)
