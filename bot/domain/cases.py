@@ -155,6 +155,7 @@ class Plan:
     escalate_to: tuple[int, ...] = ()
     close: bool = False
     next_due_at: datetime | None = None
+    overdue_at_top: bool = False  # its window at the top of the chain ran out just now
 
 
 def target_level(sla: Sla, now: datetime) -> int:
@@ -210,9 +211,17 @@ def plan(sla: Sla, now: datetime) -> Plan:
     climb = next_escalation(replace(sla, level=level))
     if climb is not None:
         candidates.append(climb)
+    overdue_at_top = False
+    if level >= sla.top_level:  # nobody above: when its window there ends, it is said once
+        end = due + (level - sla.base_level) * window
+        if now < end:
+            candidates.append(end)
+        else:
+            overdue_at_top = True
     return Plan(remind=remind, mark_reminded=mark,
                 escalate_to=tuple(range(sla.level + 1, level + 1)),
-                next_due_at=min(candidates) if candidates else None)
+                next_due_at=min(candidates) if candidates else None,
+                overdue_at_top=overdue_at_top)
 
 
 def bigrams(text: str) -> set[str]:

@@ -63,8 +63,8 @@ async def _load(session: AsyncSession, cases: list[Case], now: datetime) -> _Bat
     views = await view_context(session, cases, timelines)
     targets, _ = await targets_of(session, views.bodies.values())
     # The cards already posted of the cases that close or climb: they are edited.
-    changing = [(c.id, c.community_id) for c in cases
-                if c.status == Status.RESOLVED or plan(sla_of(c), now).escalate_to]
+    changing = [(c.id, c.community_id) for c in cases if c.status == Status.RESOLVED
+                or (step := plan(sla_of(c), now)).escalate_to or step.overdue_at_top]
     return _Batch(timelines, views, targets, await card_posts(session, changing))
 
 
@@ -116,9 +116,39 @@ async def _act(session: AsyncSession, case: Case, now: datetime, batch: _Batch) 
         for chat_id, thread_id in batch.targets_at(case, case.level):
             batch.enqueue(chat_id=chat_id, thread_id=thread_id, kind="case_reminder",
                           now=now, ref=ref(case.id), params=params)
-    if step.escalate_to:
-        await _escalate(session, case, step.escalate_to, now, batch)
+    if step.escalate_to:  # also when its window at the top ran out in the same sweep
+        await _escalate(session, case, step.escalate_to, now, batch, step.overdue_at_top)
+    elif step.overdue_at_top:
+        _record_overdue(case, now, batch)
+        rows, changes = card_refreshes(
+            build_view(case, batch.timelines[case.id], batch.views), now, batch.posts)
+        batch.rows += rows
+        batch.changes += changes
+    if step.overdue_at_top:
+        _tell_top(case, now, batch)
     schedule(case, now)
+
+
+def _record_overdue(case: Case, now: datetime, batch: _Batch) -> None:
+    """Its window at the top of the chain ran out: a step of its timeline (the cards then
+    say the deadline passed)."""
+    phase = "resolve" if case.acked_at is not None else "ack"
+    overdue = case_batch_repo.new_event(case.id, "overdue", now, phase=phase)
+    batch.events.append(overdue)
+    batch.timelines.setdefault(case.id, []).append(overdue)
+
+
+def _tell_top(case: Case, now: datetime, batch: _Batch) -> None:
+    """Nobody is above to pass the case to: the top of the chain is told, once."""
+    phase = "resolve" if case.acked_at is not None else "ack"
+    deadline = case.ack_due if phase == "ack" else case.resolve_due
+    params = {"case_id": case.id, "number": case.number, "phase": phase, "overdue": True,
+              "deadline": deadline.isoformat(), "description": case.description,
+              "urgent": case.urgent, "timezone": batch.views.timezones[case.community_id],
+              "top": True}
+    for chat_id, thread_id in batch.targets_at(case, case.level):
+        batch.enqueue(chat_id=chat_id, thread_id=thread_id, kind="case_reminder", now=now,
+                      ref=ref(case.id), params=params)
 
 
 def _remind_reporter(case: Case, timeline: list[Any], now: datetime, batch: _Batch) -> None:
@@ -132,7 +162,7 @@ def _remind_reporter(case: Case, timeline: list[Any], now: datetime, batch: _Bat
 
 
 async def _escalate(session: AsyncSession, case: Case, levels: tuple[int, ...], now: datetime,
-                    batch: _Batch) -> None:
+                    batch: _Batch, overdue_at_top: bool = False) -> None:
     """Moves the case up, records each step, posts the case with its timeline where the
     levels it reached hear of cases (once per chat: two committees may share a group) and
     edits the cards already posted; the reporter hears where it went."""
@@ -143,7 +173,11 @@ async def _escalate(session: AsyncSession, case: Case, levels: tuple[int, ...], 
                                           to_level=level, phase=phase))
         case.level = level
     batch.events += added
-    view = build_view(case, [*batch.timelines.get(case.id, []), *added], batch.views)
+    timeline = batch.timelines.setdefault(case.id, [])
+    timeline += added
+    if overdue_at_top:
+        _record_overdue(case, now, batch)
+    view = build_view(case, timeline, batch.views)
     rows, changes = card_refreshes(view, now, batch.posts)
     batch.rows += rows
     batch.changes += changes

@@ -136,6 +136,17 @@ def place_label(case: Case, context: ViewContext) -> str:
     return ""
 
 
+#: Steps after which a case has a fresh deadline (or, "overdue", none left at the top).
+_PHASES = frozenset({"submitted", "accepted", "info_given", "reassigned", "reopened",
+                     "appealed", "overdue"})
+
+
+def _overdue_at_top(timeline: Sequence[Any]) -> bool:
+    """Whether the current deadline ran out at the top of the chain (`case_sweep`)."""
+    last = next((e.kind for e in reversed(timeline) if e.kind in _PHASES), None)
+    return last == "overdue"
+
+
 def build_view(case: Case, timeline: Sequence[Any], context: ViewContext) -> CaseView:
     """The view of a case (a Case, or anything with its attributes) from its timeline
     (rows with the fields of `case_batch_repo.EventRow`) and its context."""
@@ -160,7 +171,7 @@ def build_view(case: Case, timeline: Sequence[Any], context: ViewContext) -> Cas
         case.urgent, case.shared, case.supporters, case.reporter_id,
         names.get(case.reporter_id, str(case.reporter_id)), case.created_at, case.ack_due,
         case.resolve_due, case.acked_at, case.resolved_at, case.rating, events,
-        sla.status in OPEN and case.level > case.base_level,
+        sla.status in OPEN and (case.level > case.base_level or _overdue_at_top(timeline)),
         climb, Label(above.key, above.name) if climb is not None else None,
         Label(appeal.key, appeal.name) if appeal is not None else None, body.id)
 

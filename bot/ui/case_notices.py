@@ -119,7 +119,11 @@ def case_resolved(params: dict[str, Any], ctx: RenderContext) -> Rendered:
 def case_reminder(params: dict[str, Any], ctx: RenderContext) -> Rendered:
     deadline = when_of(params, "deadline", ctx)
     number = case_number(params["number"])
-    if params.get("top"):  # nobody above: no "or it goes up"
+    if params.get("overdue"):  # its window at the top ran out
+        text = _("⚠️ Case {number} is past its deadline ({deadline}), and there is nobody "
+                 "above to pass it to. Please act on it now.").format(
+            number=number, deadline=deadline)
+    elif params.get("top"):  # nobody above: no "or it goes up"
         text = (_("⏰ Reminder: case {number} has not been accepted yet. Please accept it "
                   "before {deadline}.") if params["phase"] == "ack" else
                 _("⏰ Reminder: case {number} must be resolved before {deadline}.")).format(

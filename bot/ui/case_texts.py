@@ -73,6 +73,7 @@ def event_name(kind: str) -> str:
         "resolved": _("resolved"),
         "rejected": _("rejected"),
         "escalated": _("escalated (overdue)"),
+        "overdue": _("deadline passed, nobody above"),
         "reopened": _("reopened by the reporter"),
         "appealed": _("appealed by the reporter"),
         "rated": _("rated"),

@@ -84,7 +84,7 @@ def test_after_downtime_each_missed_level_is_reached_once_and_the_reminder_is_sk
     assert step.remind is None
     assert step.mark_reminded == "ack"
     assert step.escalate_to == (2, 3, 4)
-    assert step.next_due_at is None  # the top of the chain: nothing further to climb
+    assert step.next_due_at == T0 + 16 * H  # the end of its window at the top
     # The same sweep repeated (a restart) finds nothing more to do.
     repeated = plan(sla(ack_reminded=True, level=4), T0 + 14 * H)
     assert (repeated.escalate_to, repeated.remind) == ((), None)
@@ -92,6 +92,18 @@ def test_after_downtime_each_missed_level_is_reached_once_and_the_reminder_is_sk
 
 def test_escalation_stops_at_the_top_level():
     assert plan(sla(ack_reminded=True, level=4, base_level=1), T0 + 100 * H).escalate_to == ()
+
+
+def test_at_the_top_the_end_of_its_window_is_said_once_then_nothing_is_due():
+    top = sla(ack_reminded=True, level=4)  # reached the top at T0 + 12 h
+    before = plan(top, T0 + 15 * H)
+    assert (before.overdue_at_top, before.next_due_at) == (False, T0 + 16 * H)
+    at_end = plan(top, T0 + 16 * H)
+    assert (at_end.overdue_at_top, at_end.escalate_to, at_end.next_due_at) == (True, (), None)
+    # Accepted there, the resolve window at the top gets the same.
+    accepted = sla(acked=True, resolve_reminded=True, level=4, base_level=4)
+    assert plan(accepted, T0 + 71 * H).next_due_at == T0 + 72 * H
+    assert plan(accepted, T0 + 72 * H).overdue_at_top
 
 
 def test_an_accepted_case_climbs_from_where_it_was_when_its_resolve_deadline_passes():

@@ -45,3 +45,15 @@ def test_a_reminder_at_the_top_of_the_chain_names_no_next_level():
                                    "Dec 1, 2026, 13:00.")
     zh = render(I18N, "case_reminder", {**params, "top": True}, "zh_CN").text
     assert "升级" not in zh
+
+
+def test_the_top_is_told_once_its_window_ran_out():
+    params = {"case_id": 7, "number": 27, "phase": "ack", "urgent": True, "overdue": True,
+              "top": True, "deadline": "2026-12-01T05:00:00+00:00",
+              "timezone": "Asia/Shanghai", "description": "Lift stuck"}
+    en = render(I18N, "case_reminder", params, "en").text
+    assert en.splitlines()[0] == ("🚨 URGENT ⚠️ Case #27 is past its deadline (Dec 1, 2026, "
+                                  "13:00), and there is nobody above to pass it to. Please "
+                                  "act on it now.")
+    zh = render(I18N, "case_reminder", params, "zh_CN").text
+    assert "已无上级可以移交" in zh

@@ -329,3 +329,31 @@ async def test_a_case_waiting_for_its_reporter_pauses_and_reminds_them_once(db, 
     async with db.reading() as session:
         case = await session.get(Case, view.id)
         assert (case.level, case.resolve_reminded) == (1, True)
+
+
+async def test_at_the_top_of_the_chain_a_passed_deadline_is_said_once(db, clock, estate):
+    """Nobody is above the community admins: when their window ends they are told once,
+    the card says the deadline passed, and a repeated sweep does nothing more."""
+    view = await report(db, clock, estate)
+    uow = UnitOfWork(db, clock)
+    async with db.reading() as session:
+        admins = next(b.id for b in await cases_repo.bodies(session, estate.community_id)
+                      if b.key == "admins")
+    handed = await act_on_case(uow, user_id=STAFF, case_id=view.id, action="reassign",
+                               body_id=admins)
+    assert (handed.next_escalation, handed.overdue) == (None, False)
+    clock.advance(timedelta(hours=3))
+    assert await sweep_cases(uow, clock.now(), 100) == 1
+    [reminder] = [m.params for m in await outbox(db, "case_reminder")]
+    assert reminder["top"] is True
+    clock.advance(timedelta(hours=1))
+    assert await sweep_cases(uow, clock.now(), 100) == 1
+    assert await sweep_cases(uow, clock.now(), 100) == 0
+    overdue = [m for m in await outbox(db, "case_reminder") if m.params.get("overdue")]
+    assert [m.chat_id for m in overdue] == [ADMIN]  # the admins have no group: in private
+    async with db.reading() as session:
+        case = await session.get(Case, view.id)
+        assert (case.level, case.next_due_at) == (4, None)
+        assert (await case_view(session, case)).overdue is True
+    edits = [m.params for m in await outbox(db, "case_card") if m.edit_of is not None]
+    assert edits[-1]["overdue"] is True
