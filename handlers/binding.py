@@ -172,7 +172,8 @@ async def on_confirm(query: CallbackQuery, callback_data: BindCB, bot: Bot, uow:
 
 async def post_join_message(message: Message, bot: Bot, uow: UnitOfWork,
                             binding: Binding) -> None:
-    text, markup = join_post(binding, (await bot.me()).username)
+    text, markup = join_post(binding.group_id, binding.unit_label,
+                             (await bot.me()).username)
     post = await message.answer(text, reply_markup=markup)
     await set_join_message(uow, binding.group_id, post.message_id)
     try:

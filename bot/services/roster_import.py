@@ -21,6 +21,7 @@ from bot.domain.roster_files import parse_csv, parse_xlsx
 from bot.domain.roster_units import Rename
 from bot.services.errors import InvalidInput, NotFound
 from bot.services.housekeeping import IMPORT_DRAFT_KEEP
+from bot.services.join_posts import refresh_join_posts
 from bot.services.permissions import require_role
 from bot.services.roster_export import export_roster, template_csv, template_xlsx
 from storage import UnitOfWork, roster_import_repo
@@ -137,7 +138,8 @@ def closed(status: str) -> InvalidInput:
 
 
 async def apply_import(uow: UnitOfWork, admin_id: int, import_id: int) -> ImportResult:
-    """Applies the admin's draft in one transaction and records it in the audit log."""
+    """Applies the admin's draft in one transaction, with the edits of the pinned Join
+    posts that name a renamed unit, and records it in the audit log."""
     async with uow:
         session = uow.session
         draft = await own_draft(uow, admin_id, import_id)
@@ -155,6 +157,8 @@ async def apply_import(uow: UnitOfWork, admin_id: int, import_id: int) -> Import
             raise InvalidInput("roster_changed")
         created = await roster_import_repo.apply_rows(session, community.id, rows, changes)
         renames = changes.units.renames
+        await refresh_join_posts(session, community.id, [r.unit_id for r in renames],
+                                 uow.now())
         result = ImportResult(community.id, community.name, import_id, created,
                               len(changes.new), len(changes.updated), changes.unchanged,
                               len(renames))

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
@@ -12,6 +13,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.services.binding import Binding, Purpose
 from bot.services.communities import CommunityInfo
 from bot.ui.callbacks import BindCB
+from bot.ui.render import RenderContext, Rendered, renderer
 from bot.ui.roster_texts import purpose_name
 
 
@@ -52,10 +54,18 @@ def bound_text(binding: Binding) -> str:
         purpose=purpose_name(binding.purpose), community=binding.community_name)
 
 
-def join_post(binding: Binding, bot_username: str) -> tuple[str, InlineKeyboardMarkup]:
+def join_post(group_id: int, unit_label: str | None, bot_username: str,
+              ) -> tuple[str, InlineKeyboardMarkup]:
     """The residents' group's pinned post, whose button opens joining in private."""
-    url = f"https://t.me/{bot_username}?start=join_{binding.group_id}"
+    url = f"https://t.me/{bot_username}?start=join_{group_id}"
     return (_("Residents of {unit}: press Join to link your Telegram account to your home. "
-              "Only verified residents take part in votes.").format(unit=binding.unit_label),
+              "Only verified residents take part in votes.").format(unit=unit_label),
             InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
                 text=_("🏠 Join 加入"), url=url)]]))
+
+
+@renderer("join_post")
+def renamed_join_post(params: dict[str, Any], ctx: RenderContext) -> Rendered:
+    """The pinned Join post again, with its unit's new name (an outbox edit)."""
+    text, markup = join_post(params["group_id"], params["unit"], ctx.bot_username)
+    return Rendered(text, reply_markup=markup)

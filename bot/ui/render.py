@@ -103,6 +103,7 @@ def join_decided(params: dict[str, Any], ctx: RenderContext) -> Rendered:
 
 
 from bot.ui import (  # noqa: E402,F401  (registers renderers)
+    bind_screens,
     case_notices,
     case_render,
     case_stats_render,

@@ -1,6 +1,7 @@
 """Handler tier: /bind in a group — the dialog speaks the language of whoever sent /bind,
 the confirmation and the pinned Join post the group's (its community's default, once bound),
-and only the sender may press the dialog's buttons, whatever the button data says."""
+and only the sender may press the dialog's buttons, whatever the button data says. A rename
+of the group's building by a re-import edits the pinned post, in the group's language."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ import pytest
 
 from bot.app import App, build_app
 from bot.domain.clock import FrozenClock
+from bot.domain.roster_files import parse_csv
 from bot.pacer import Pacer
+from bot.services.roster_import import apply_import, export_roster, stage_import
 from bot.ui.callbacks import BindCB, RoleCB, UnitCB
-from storage import Database
+from storage import Database, UnitOfWork
 from tests.builders import Roster, make_roster
 from tests.conftest import ADMIN_ID, make_settings
 from tests.fakes.session import Call, FakeSession
@@ -30,6 +33,7 @@ class Bound:
     confirmation: str
     post: str
     post_button: str
+    post_id: int
 
 
 def labels(call: Call) -> list[str]:
@@ -61,7 +65,8 @@ async def bind_building(app: App, session: FakeSession, roster: Roster, admin: P
     seen += [confirm.params["text"], *labels(confirm)]
     bound, post = await press(BindCB(action="confirm", community=roster.community_id,
                                      purpose="residents", unit=roster.building_id).pack())
-    return Bound(seen, bound.params["text"], post.params["text"], labels(post)[0])
+    return Bound(seen, bound.params["text"], post.params["text"], labels(post)[0],
+                 post.result.message_id)
 
 
 async def test_english_community_chinese_admin(app: App, fake_session: FakeSession,
@@ -82,6 +87,29 @@ async def test_english_community_chinese_admin(app: App, fake_session: FakeSessi
     await app.dp.feed_update(app.bot, make_message(ALICE, "/language", chat_id=GROUP))
     (menu,) = fake_session.take("sendMessage")
     assert labels(menu) == ["中文（简体）", "✓ English"]
+
+
+async def test_a_renamed_building_renames_the_pinned_join_post(
+        app: App, fake_session: FakeSession, sqlite_db: Database, clock: FrozenClock):
+    """The admin fixes the building's name in the exported roster and imports it again:
+    the outbox edits the pinned Join post, in the group's English, button and all."""
+    roster = await make_roster(sqlite_db, clock, admin_id=ADMIN_ID, name="Maple Court",
+                               locale="en")
+    bound = await bind_building(app, fake_session, roster, Person(ADMIN_ID, "王", "zh-hans"))
+    _name, data = await export_roster(UnitOfWork(sqlite_db, clock), ADMIN_ID,
+                                      roster.community_id, "csv")
+    lines = [",".join(cells[:-1]).replace("1号楼", "一号楼") for cells in parse_csv(data)]
+    preview = await stage_import(UnitOfWork(sqlite_db, clock), ADMIN_ID, roster.community_id,
+                                 "r.csv", "\n".join(lines).encode())
+    await apply_import(UnitOfWork(sqlite_db, clock), ADMIN_ID, preview.import_id)
+    while await app.sender.drain_once():
+        await app.sender.stop()
+    (edit,) = fake_session.take("editMessageText")
+    assert (edit.raw.chat_id, edit.raw.message_id) == (GROUP, bound.post_id)
+    assert edit.params["text"] == bound.post.replace("1号楼", "一号楼")
+    assert edit.params["text"].startswith("Residents of 幸福小区 一号楼: press Join")
+    assert labels(edit) == [bound.post_button]
+    assert fake_session.take("sendMessage") == [], "nothing new is posted"
 
 
 @pytest.fixture
