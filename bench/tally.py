@@ -48,7 +48,8 @@ from bot.domain.clock import FrozenClock
 from bot.domain.voting import Choice, Rule, Tally, decide
 from bot.services.communities import create_community
 from bot.services.motion_close import close_motion
-from bot.services.motions import MotionDraft, create_motion, current_tally
+from bot.services.motion_views import current_tally
+from bot.services.motions import MotionDraft, create_motion
 from storage import Database, UnitOfWork, roster_repo
 from storage.deliberation_models import Decision, Motion, MotionBallot
 from storage.migrate import upgrade

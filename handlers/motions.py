@@ -24,13 +24,8 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.services import ServiceError, UnitOfWork
 from bot.services.motion_close import close_motion, export_motion
-from bot.services.motions import (
-    cast_vote,
-    current_post,
-    door_homes,
-    motions_for,
-    record_door_vote,
-)
+from bot.services.motion_views import current_post, motions_for
+from bot.services.motion_voting import cast_vote, door_homes, record_door_vote
 from bot.ui import fmt
 from bot.ui.errors import describe
 from bot.ui.motion_callbacks import MotionCB

@@ -16,7 +16,7 @@ from bot.domain.roles import MANAGERS
 from bot.domain.voting import OWNER_RULES, Outcome, Rule, Tally, decide
 from bot.services.decision_views import schedule
 from bot.services.errors import InvalidInput, NotPermitted
-from bot.services.motions import (
+from bot.services.motion_views import (
     current_tally,
     load_motion,
     post_params,

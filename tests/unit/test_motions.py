@@ -15,13 +15,8 @@ from bot.domain.roster_files import parse_csv
 from bot.services.answering import NotEligible
 from bot.services.errors import InvalidInput, NotFound, NotPermitted
 from bot.services.motion_close import close_due_motions, close_motion, export_motion
-from bot.services.motions import (
-    MotionDraft,
-    cast_vote,
-    create_motion,
-    door_homes,
-    record_door_vote,
-)
+from bot.services.motion_voting import cast_vote, door_homes, record_door_vote
+from bot.services.motions import MotionDraft, create_motion
 from storage import Database, UnitOfWork
 from storage.deliberation_models import Decision, Motion
 from storage.models import Household, OutboxMessage
