@@ -7,7 +7,8 @@ submit. The case goes to the body responsible; the resident gets its number and 
 In a group, /report hands off to the private chat by a deep link.
 
 A photo sent at the description step is kept as the first photo, and its caption, if any,
-is the description. The steps from the place on are in `report_place`.
+is the description. The steps from the place on are in `report_place`; the summary's ✏️
+buttons, which open one step again, are in `report_edit`.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ from bot.ui.case_callbacks import REPORT_LINK, ReportCB
 from bot.ui.case_status import status_card
 from bot.ui.errors import describe
 from bot.ui.filters import NOT_COMMAND, TYPED
-from conversations import report_place
-from conversations.report_draft import Report, draft_of
+from conversations import report_edit, report_place
+from conversations.report_draft import Report, ask_photos, draft_of, editing, show_summary
 
 
 async def cmd_report(message: Message, state: FSMContext, uow: UnitOfWork) -> None:
@@ -50,21 +51,25 @@ async def cmd_report(message: Message, state: FSMContext, uow: UnitOfWork) -> No
 
 
 async def on_category(query: CallbackQuery, callback_data: ReportCB, state: FSMContext) -> None:
-    """Stores the category and asks for a description."""
+    """Stores the category and asks for a description (or, when editing, shows the
+    summary)."""
     data = await state.get_data()
     if callback_data.value not in data.get("categories", {}):
         await query.answer(_("This button has expired."), show_alert=True)
         return
     await state.update_data(category_id=callback_data.value)
-    await state.set_state(Report.description)
     await query.answer()
-    await query.message.edit_text(_("✏️ Describe the problem in a few words: what is wrong "
-                                     "and where exactly."), reply_markup=None)
+    if editing(data):
+        await show_summary(query.message, state, edit=True)
+        return
+    await state.set_state(Report.description)
+    await query.message.edit_text(screens.describe_prompt(), reply_markup=None)
 
 
 async def receive_description(message: Message, state: FSMContext, uow: UnitOfWork,
                               locale: str) -> None:
-    """Stores the description; offers similar open cases before asking for photos."""
+    """Stores the description; offers similar open cases before asking for photos (not when
+    editing: the summary comes back)."""
     await take_description(message, state, uow, locale, message.text)
 
 
@@ -98,6 +103,9 @@ async def take_description(message: Message, state: FSMContext, uow: UnitOfWork,
         await message.answer(describe(error) + (kept if photo_kept else ""))
         return
     data = await state.update_data(description=text)
+    if editing(data):
+        await show_summary(message, state)
+        return
     try:
         similar = await find_similar(uow, message.from_user.id, draft_of(data))
     except ServiceError as error:
@@ -110,13 +118,6 @@ async def take_description(message: Message, state: FSMContext, uow: UnitOfWork,
         await message.answer(text, reply_markup=markup)
         return
     await ask_photos(message, state)
-
-
-async def ask_photos(message: Message, state: FSMContext) -> None:
-    """The photo step, counting a photo kept from the description step."""
-    await state.set_state(Report.photos)
-    text, markup = screens.photos_prompt(len((await state.get_data())["photos"]))
-    await message.answer(text, reply_markup=markup)
 
 
 async def on_not_similar(query: CallbackQuery, state: FSMContext) -> None:
@@ -143,15 +144,6 @@ async def receive_not_photo(message: Message, state: FSMContext) -> None:
     """Text, a video, a sticker…: only photos are taken here."""
     text, markup = screens.photos_refusal(len((await state.get_data()).get("photos", [])))
     await message.answer(text, reply_markup=markup)
-
-
-async def on_share(query: CallbackQuery, state: FSMContext) -> None:
-    """Switches whether neighbours see an anonymous card of the case."""
-    data = await state.get_data()
-    data = await state.update_data(shared=not data["shared"])
-    await query.answer()
-    text, markup = screens.summary(data)
-    await query.message.edit_text(text, reply_markup=markup)
 
 
 async def on_submit(query: CallbackQuery, state: FSMContext, uow: UnitOfWork,
@@ -203,7 +195,7 @@ def make_router() -> Router:
     router.message.register(receive_photo, Report.photos, F.photo)
     router.message.register(receive_not_photo, Report.photos, NOT_COMMAND)
     report_place.register(router)
-    router.callback_query.register(on_share, Report.summary, cb(F.action == "share"))
+    report_edit.register(router)
     router.callback_query.register(on_submit, Report.summary, cb(F.action == "submit"))
     router.callback_query.register(on_cancel, StateFilter(Report), cb(F.action == "cancel"))
     router.message.register(receive_other, StateFilter(Report), NOT_COMMAND)

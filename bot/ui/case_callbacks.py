@@ -17,7 +17,9 @@ def action_link(action: str, case_id: int) -> str:
 
 
 class ReportCB(CallbackData, prefix="v1rp"):
-    """A step of the report flow: `action` names the step, `value` what was picked."""
+    """A step of the report flow: `action` names the step, `value` what was picked; on the
+    summary, "edit" with the part to change (description, category, place, photos) and
+    "urgent" with the new answer ("1" or "0")."""
 
     action: str
     value: str = ""

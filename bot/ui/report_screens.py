@@ -35,6 +35,15 @@ def categories(options: dict[str, list[str | None]]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[*rows, cancel_row()])
 
 
+def describe_prompt() -> str:
+    return _("✏️ Describe the problem in a few words: what is wrong and where exactly.")
+
+
+def describe_again(text: str) -> str:
+    """The description step opened from the summary, with what it says now to copy from."""
+    return describe_prompt() + "\n" + _("What it says now: {text}").format(text=text)
+
+
 def similar(cases: list[Any], locale: str) -> tuple[str, InlineKeyboardMarkup]:
     lines = [_("Neighbours have already reported something similar in your building. If it "
                "is the same problem, press “Me too” instead of reporting it again — it "
@@ -157,7 +166,19 @@ def summary(data: dict[str, Any]) -> tuple[str, InlineKeyboardMarkup]:
              _("Urgent: {answer}").format(answer=_("yes") if data["urgent"] else _("no")),
              _("Shown to neighbours: {answer}").format(
                  answer=_("yes, without your name or home") if data["shared"] else _("no"))]
+    return "\n".join(lines), _summary_markup(data)
+
+
+def _summary_markup(data: dict[str, Any]) -> InlineKeyboardMarkup:
+    """Submit; ✏️ one step again, named like the summary's lines, two to a row; switch
+    urgent and shown to neighbours; cancel."""
+    urgent = _("⚡ Mark as not urgent") if data["urgent"] else _("⚡ Mark as urgent")
     share = (_("👥 Don't show it to neighbours") if data["shared"]
              else _("👥 Show it to neighbours (anonymous)"))
-    return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=[
-        [_button(_("✅ Submit"), "submit")], [_button(share, "share")], cancel_row()])
+    return InlineKeyboardMarkup(inline_keyboard=[
+        [_button(_("✅ Submit"), "submit")],
+        [_button(_("✏️ Problem"), "edit", "description"),
+         _button(_("✏️ Category"), "edit", "category")],
+        [_button(_("✏️ Where"), "edit", "place"), _button(_("✏️ Photos"), "edit", "photos")],
+        [_button(urgent, "urgent", int(not data["urgent"]))],
+        [_button(share, "share")], cancel_row()])

@@ -2,7 +2,7 @@
 body's actions, the sweeper's reminder and escalation, the reporter's notices and rating),
 exactly as in the code; the words come from the catalogs through `steps.Texts`."""
 
-# -- /report (conversations/report_issue.py, bot/ui/report_screens.py) ------------------------
+# -- /report (conversations/report_*.py, bot/ui/report_screens.py) ---------------------------
 ASK_CATEGORY = "📝 Report a problem. What is it about?"
 CATEGORIES = ("🔧 Repairs", "🧹 Sanitation", "⚠️ Safety hazard", "🚗 Parking and traffic",
               "🗣 Noise and neighbour disputes", "🌳 Greenery and public space",
@@ -31,6 +31,8 @@ CHECK_SHOWN = "Shown to neighbours: {answer}"
 NO = "no"
 SUBMIT = "✅ Submit"
 SHOW_NEIGHBOURS = "👥 Show it to neighbours (anonymous)"
+EDITS = ("✏️ Problem", "✏️ Category", "✏️ Where", "✏️ Photos")  # conversations/report_edit.py
+MARK_URGENT = "⚡ Mark as urgent"
 SUBMITTED = ("✅ Thank you! Your report is case {number}. {body} has been told; you will "
              "hear of every step here. /mycases lists your reports.")
 

@@ -45,11 +45,13 @@ from tests.e2e.report_texts import (
     CHECK_URGENT,
     CHECK_WHERE,
     DESCRIBE,
+    EDITS,
     ELSEWHERE,
     ESCALATED_TO,
     ESCALATED_TO_YOU,
     EVENTS,
     HEADER,
+    MARK_URGENT,
     MY_HOME,
     NEXT,
     NEXT_ESCALATION,
@@ -301,7 +303,8 @@ async def report(t: Transcript, resident: FakeUser, e: Estate, tr: Texts) -> str
         tr(CHECK), tr(CHECK_CATEGORY, category=tr(REPAIRS)), tr(CHECK_PROBLEM, text=e.problem),
         tr(CHECK_PHOTOS, count=1), tr(CHECK_WHERE, place=e.home),
         tr(CHECK_URGENT, answer=tr(NO)), tr(CHECK_SHOWN, answer=tr(NO))]))
-    assert labels(summary) == [tr(SUBMIT), tr(SHOW_NEIGHBOURS), tr(CANCEL)]
+    assert labels(summary) == [tr(SUBMIT), *(tr(e) for e in EDITS), tr(MARK_URGENT),
+                               tr(SHOW_NEIGHBOURS), tr(CANCEL)]
     await t.press(resident, summary, tr(SUBMIT))
     return str(sent["message"]["photo"][-1]["file_id"])
 
