@@ -29,14 +29,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
 
-from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.clock import Clock
 from storage.db import Database
-from storage.models import InboxEntry
-from storage.uow import UnitOfWork
+from storage.uow import RECORD_UPDATE, UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +43,6 @@ Result = TypeVar("Result")
 #: Does the calls' work in the transaction given: one outcome per item, in order — a result,
 #: or the exception refusing that item (then nothing of that item may have been written).
 Work = Callable[[AsyncSession, datetime, list[Item]], Awaitable[Sequence[Result | Exception]]]
-
-_RECORD_UPDATES = insert(InboxEntry.__table__)
-
 
 @dataclass
 class _Call(Generic[Item, Result]):
@@ -112,7 +107,7 @@ class GroupCommit(Generic[Item, Result]):
                         if not isinstance(outcome, Exception)
                         and c.uow.update_id is not None and not c.uow.inbox_recorded]
             if recorded:
-                await uow.session.execute(_RECORD_UPDATES, [
+                await uow.session.execute(RECORD_UPDATE, [
                     {"update_id": u.update_id, "handled_at": now} for u in recorded])
             await uow.commit()
         for caller in recorded:

@@ -108,14 +108,7 @@ async def _act(session: AsyncSession, case: Case, now: datetime, batch: _Batch) 
     if step.remind == "reporter":
         _remind_reporter(case, timeline, now, batch)
     elif step.remind:
-        deadline = case.ack_due if step.remind == "ack" else case.resolve_due
-        params = {"case_id": case.id, "number": case.number, "phase": step.remind,
-                  "deadline": deadline.isoformat(), "description": case.description,
-                  "urgent": case.urgent, "timezone": batch.views.timezones[case.community_id],
-                  "top": case.level >= TOP_LEVEL}
-        for chat_id, thread_id in batch.targets_at(case, case.level):
-            batch.enqueue(chat_id=chat_id, thread_id=thread_id, kind="case_reminder",
-                          now=now, ref=ref(case.id), params=params)
+        _remind_body(case, step.remind, now, batch)
     if step.escalate_to:  # also when its window at the top ran out in the same sweep
         await _escalate(session, case, step.escalate_to, now, batch, step.overdue_at_top)
     elif step.overdue_at_top:
@@ -124,8 +117,9 @@ async def _act(session: AsyncSession, case: Case, now: datetime, batch: _Batch) 
             build_view(case, batch.timelines[case.id], batch.views), now, batch.posts)
         batch.rows += rows
         batch.changes += changes
-    if step.overdue_at_top:
-        _tell_top(case, now, batch)
+    if step.overdue_at_top:  # nobody is above to pass it to: the top is told, once
+        _remind_body(case, "resolve" if case.acked_at is not None else "ack", now, batch,
+                     overdue=True)
     schedule(case, now)
 
 
@@ -138,14 +132,14 @@ def _record_overdue(case: Case, now: datetime, batch: _Batch) -> None:
     batch.timelines.setdefault(case.id, []).append(overdue)
 
 
-def _tell_top(case: Case, now: datetime, batch: _Batch) -> None:
-    """Nobody is above to pass the case to: the top of the chain is told, once."""
-    phase = "resolve" if case.acked_at is not None else "ack"
+def _remind_body(case: Case, phase: str, now: datetime, batch: _Batch, **extra: Any) -> None:
+    """A reminder of the `phase` deadline where the level the case reached hears of cases
+    (`overdue`: its window at the top ran out)."""
     deadline = case.ack_due if phase == "ack" else case.resolve_due
-    params = {"case_id": case.id, "number": case.number, "phase": phase, "overdue": True,
+    params = {"case_id": case.id, "number": case.number, "phase": phase,
               "deadline": deadline.isoformat(), "description": case.description,
               "urgent": case.urgent, "timezone": batch.views.timezones[case.community_id],
-              "top": True}
+              "top": case.level >= TOP_LEVEL, **extra}
     for chat_id, thread_id in batch.targets_at(case, case.level):
         batch.enqueue(chat_id=chat_id, thread_id=thread_id, kind="case_reminder", now=now,
                       ref=ref(case.id), params=params)
